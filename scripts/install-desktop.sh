@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# CJK fonts (report charts render Chinese text) and headless Chromium (browser tests), from Debian.
+set -euo pipefail
+missing=()
+[ -d /usr/share/fonts/opentype/noto ] && fc-list 2>/dev/null | grep -q 'Noto Sans CJK' || missing+=(fonts-noto-cjk)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "qinqing: installing ${missing[*]} from Debian..." >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

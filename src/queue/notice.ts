@@ -1,0 +1,21 @@
+/** A platform-neutral notice: who is told what. The notify worker turns it into a platform send. */
+export interface NoticeRecipient {
+  kind: 'official' | 'contact';
+  /** An official's code or a contact's id. */
+  ref: string;
+}
+
+export interface NoticeButton {
+  action: string;
+  label: { zh: string; en: string };
+}
+
+export interface NoticeJob {
+  recipient: NoticeRecipient;
+  /** i18n key and parameters: rendered in the recipient's language at send time. */
+  message: { key: string; params: Record<string, string | number> };
+  buttons?: NoticeButton[][];
+  /** Same key, same notice: the job id and the delivery record both derive from it. */
+  dedupeKey: string;
+  ticketId?: string;
+}
