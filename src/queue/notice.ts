@@ -1,7 +1,8 @@
 /** A platform-neutral notice: who is told what. The notify worker turns it into a platform send. */
 export interface NoticeRecipient {
-  kind: 'official' | 'contact';
-  /** An official's code or a contact's id. */
+  /** `reporter`: the sealed reporter of a misconduct report; `ref` is then the ticket id. */
+  kind: 'official' | 'contact' | 'reporter';
+  /** An official's code, a contact's id, or (reporter) a ticket id. */
   ref: string;
 }
 
@@ -13,7 +14,7 @@ export interface NoticeButton {
 export interface NoticeJob {
   recipient: NoticeRecipient;
   /** i18n key and parameters: rendered in the recipient's language at send time. */
-  message: { key: string; params: Record<string, string | number> };
+  message: { key: string; params: Record<string, string | number | { zh: string; en: string }> };
   buttons?: NoticeButton[][];
   /** Same key, same notice: the job id and the delivery record both derive from it. */
   dedupeKey: string;

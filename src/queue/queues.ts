@@ -22,6 +22,8 @@ export interface DeadlineJob {
   ticketId: string;
   kind: 'respond' | 'resolve' | 'rectify' | 'rating';
   step: 'remind' | 'escalate' | 'expire';
+  /** The escalation level an escalation raises the ticket to. */
+  level: number;
   due: string;
 }
 

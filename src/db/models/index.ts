@@ -1,12 +1,14 @@
 import type { Connection } from 'mongoose';
-import { registerDirectoryModels, type DirectoryModels } from './directory.ts';
+import { registerDirectoryModels } from './directory.ts';
+import { registerTicketModels } from './tickets.ts';
 
 export * from './directory.ts';
-
-/** Every model qinqing uses, registered on one connection. */
-export type Models = DirectoryModels;
+export * from './tickets.ts';
 
 /** The one place models are registered. */
-export function registerModels(connection: Connection): Models {
-  return { ...registerDirectoryModels(connection) };
+export function registerModels(connection: Connection) {
+  return { ...registerDirectoryModels(connection), ...registerTicketModels(connection) };
 }
+
+/** Every model qinqing uses, registered on one connection. */
+export type Models = ReturnType<typeof registerModels>;

@@ -1,0 +1,117 @@
+/** 受理: an enterprise's submission becomes a ticket with a number, deadlines, a first event and an assign job. */
+import mongoose from 'mongoose';
+import { DomainError } from '../../domain/errors.ts';
+import { routeCategory } from '../../domain/routing.ts';
+import { GENESIS_HASH } from '../../domain/history-chain.ts';
+import { planDeadline, deadlineJobId } from '../../domain/sla-plan.ts';
+import { toShanghaiDate } from '../../domain/working-days.ts';
+import type { EnterpriseDoc, TicketDoc } from '../../db/models/index.ts';
+import type { AppContext } from '../../runtime/app.ts';
+import { seal } from '../../shared/seal.ts';
+import { insertTicket, type OutboxJob, type TicketRecord } from './ticket-store.ts';
+import { MAX_TEXT, MIN_TEXT, submissionSchema, type SubmissionInput } from './submission.schema.ts';
+
+export type TicketServiceContext = Pick<AppContext, 'db' | 'queues' | 'clock' | 'logger' | 'profile' | 'calendar'> & { dataKey?: Buffer | undefined };
+
+/** What a sealed misconduct report keeps about its reporter. */
+export interface SealedReporter {
+  anonymous: boolean;
+  enterprise: string;
+  contact: string;
+  replyTo: { platform: string; chatId: string };
+}
+
+/** Checks a free text the way every flow and the API do: trimmed, not empty, within bounds. */
+export function checkText(text: string, min = 1, max = MAX_TEXT): string {
+  const trimmed = text.trim();
+  if (trimmed.length === 0) throw new DomainError('text.empty', 'text is empty');
+  const length = [...trimmed].length;
+  if (length < min) throw new DomainError('text.too-short', `text shorter than ${min}`, { min });
+  if (length > max) throw new DomainError('text.too-long', `text longer than ${max}`, { max });
+  return trimmed;
+}
+
+async function nextNumber(ctx: TicketServiceContext, now: Date): Promise<string> {
+  const year = toShanghaiDate(now).slice(0, 4);
+  const key = `ticket:${ctx.profile.ticketPrefix}:${year}`;
+  const counter = await ctx.db.models.Counter.findOneAndUpdate({ _id: key }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+  return `${ctx.profile.ticketPrefix}-${year}-${String(counter?.value ?? 0).padStart(6, '0')}`;
+}
+
+/** The assign job of a ticket; `round` counts transfers so each routing is a job of its own. */
+export function assignJob(ticketId: string, round: number): OutboxJob {
+  return { queue: 'tickets', name: 'assign', jobId: `assign.${ticketId}.${round}`, data: { ticketId } };
+}
+
+/** Deadline jobs for one span, with deterministic ids. */
+export function deadlineJobs(ctx: Pick<TicketServiceContext, 'calendar'>, ticketId: string, kind: 'respond' | 'resolve' | 'rectify' | 'rating', start: Date, due: Date): OutboxJob[] {
+  return planDeadline(ctx.calendar, kind, start, due).map((job) => ({
+    queue: 'sla' as const,
+    name: `${job.kind}-${job.step}`,
+    jobId: deadlineJobId(ticketId, job),
+    data: { ticketId, kind: job.kind, step: job.step, level: job.level, due: job.due.toISOString() },
+    runAt: job.at,
+  }));
+}
+
+/**
+ * Creates a ticket. Everything is validated first; then one insert stores the ticket with its first
+ * history event and its jobs in the outbox, so a crash never leaves a ticket without its assign job.
+ */
+export async function createTicket(ctx: TicketServiceContext, input: SubmissionInput): Promise<TicketRecord> {
+  const submission = submissionSchema.parse(input);
+  const text = checkText(submission.text, MIN_TEXT);
+  const route = routeCategory(ctx.profile, submission.category, submission.accusedUnit);
+  const enterprise = await ctx.db.models.Enterprise.findOne({ creditCode: { $eq: submission.enterprise } }).lean<EnterpriseDoc>();
+  if (!enterprise) throw new DomainError('ticket.forbidden', `unknown enterprise ${submission.enterprise}`, { action: 'submit' });
+
+  const misconduct = route.category.kind === 'misconduct';
+  if (misconduct && !ctx.dataKey) throw new DomainError('config.no-data-key', 'DATA_KEY is not configured');
+  const now = ctx.clock.now();
+  const respond = ctx.calendar.addWorkingDays(now, route.category.respondDays);
+  const resolve = ctx.calendar.addWorkingDays(now, route.category.resolveDays);
+  const id = new mongoose.Types.ObjectId().toHexString();
+  const number = await nextNumber(ctx, now);
+
+  const who: Partial<TicketDoc> =
+    misconduct && ctx.dataKey
+      ? {
+          // Nothing that could point at the reporter stays in clear: not the enterprise, nor its size.
+          sealedReporter: seal(
+            { anonymous: submission.anonymous, enterprise: enterprise.creditCode, contact: submission.contact, replyTo: submission.replyTo } satisfies SealedReporter,
+            ctx.dataKey,
+          ),
+        }
+      : { enterprise: enterprise.creditCode, contact: submission.contact, replyTo: submission.replyTo, ownership: enterprise.ownership, size: enterprise.size };
+
+  const ticket: TicketRecord = {
+    _id: id,
+    number,
+    profile: ctx.profile.code,
+    category: route.category.code,
+    kind: route.category.kind,
+    ...who,
+    anonymous: misconduct && submission.anonymous,
+    text,
+    attachments: submission.attachments.map((a) => ({ kind: a.kind, fileRef: a.fileRef, platform: a.platform, ...(a.fileName ? { fileName: a.fileName } : {}) })),
+    unit: route.leadUnit.code,
+    coUnits: route.coUnits.map((u) => u.code),
+    discipline: route.discipline,
+    ...(submission.accusedUnit ? { accusedUnit: submission.accusedUnit } : {}),
+    status: 'submitted',
+    deadlines: { respondBy: respond.due, resolveBy: resolve.due, provisional: respond.provisional || resolve.provisional },
+    escalationLevel: 0,
+    overdue: false,
+    transfers: 0,
+    ratings: [],
+    slaFired: [],
+    rev: 0,
+    historyHead: GENESIS_HASH,
+    historySeq: 0,
+    submittedAt: now,
+    updatedAt: now,
+  };
+  const jobs = [assignJob(id, 0), ...deadlineJobs(ctx, id, 'respond', now, respond.due), ...deadlineJobs(ctx, id, 'resolve', now, resolve.due)];
+  const actor = misconduct ? 'reporter' : `contact:${submission.contact}`;
+  return insertTicket(ctx, ticket, { actor, role: 'enterprise', action: 'submit', data: { category: route.category.code, unit: route.leadUnit.code, channel: submission.replyTo.platform } }, jobs);
+}

@@ -1,0 +1,170 @@
+/**
+ * Writing tickets: every change is one conditional update of the ticket document that also sets the
+ * history head and appends the change's effects (its history event, its jobs) to the ticket's outbox.
+ * The outbox is then flushed — events inserted, jobs added with deterministic ids — and emptied. A crash
+ * between the two leaves the outbox full, and the sweeper flushes it: nothing is lost and, because event
+ * positions are unique and job ids deterministic, nothing is doubled.
+ */
+import { randomUUID } from 'node:crypto';
+import type { mongo } from 'mongoose';
+import type { JobsOptions } from 'bullmq';
+import type { AppContext } from '../../runtime/app.ts';
+import type { TicketDoc, HistoryEventDoc } from '../../db/models/index.ts';
+import { hashEvent } from '../../domain/history-chain.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { JobPayloads } from '../../queue/queues.ts';
+
+export type TicketRecord = TicketDoc & { _id: string };
+
+/** A job the change wants queued once it is stored. */
+export type OutboxJob = {
+  [Q in keyof JobPayloads]: { queue: Q; name: string; jobId: string; data: JobPayloads[Q]; runAt?: Date };
+}[keyof JobPayloads];
+
+type OutboxItem = { id: string; kind: 'history'; event: HistoryEventDoc } | ({ id: string; kind: 'job' } & OutboxJob);
+
+export interface EventInput {
+  actor: string;
+  role: string;
+  action: string;
+  reason?: string | undefined;
+  data?: Record<string, unknown>;
+}
+
+export type TicketContext = Pick<AppContext, 'db' | 'queues' | 'clock' | 'logger'>;
+
+type StoredTicket = TicketRecord & { outbox: OutboxItem[] };
+
+/** The driver's collection: outbox operations need exact array values, which mongoose would cast. */
+function collection(ctx: TicketContext): mongo.Collection<StoredTicket> {
+  const db = ctx.db.connection.db;
+  if (!db) throw new Error('database not connected');
+  return db.collection<StoredTicket>('tickets');
+}
+
+export async function loadTicket(ctx: TicketContext, id: string): Promise<TicketRecord | undefined> {
+  const doc = await ctx.db.models.Ticket.findById(id).lean<TicketRecord>();
+  return doc ?? undefined;
+}
+
+export async function loadTicketByNumber(ctx: TicketContext, number: string): Promise<TicketRecord | undefined> {
+  // A number is matched as a plain string: a typed `{"$ne": null}` must never become an operator.
+  const doc = await ctx.db.models.Ticket.findOne({ number: { $eq: String(number) } }).lean<TicketRecord>();
+  return doc ?? undefined;
+}
+
+function historyEvent(ticket: TicketRecord, input: EventInput, at: Date, from: string, to: string): HistoryEventDoc {
+  const base = {
+    ticket: String(ticket._id),
+    seq: ticket.historySeq + 1,
+    at,
+    actor: input.actor,
+    role: input.role,
+    action: input.action,
+    ...(from !== to || input.action !== 'note' ? { from, to } : {}),
+    ...(input.reason !== undefined ? { reason: input.reason } : {}),
+    data: input.data ?? {},
+    prevHash: ticket.historyHead,
+  };
+  return { ...base, hash: hashEvent(base) };
+}
+
+/** Inserts a new ticket together with its first event and jobs in its outbox, then flushes. */
+export async function insertTicket(ctx: TicketContext, ticket: TicketRecord, event: EventInput, jobs: OutboxJob[]): Promise<TicketRecord> {
+  const first = historyEvent(ticket, event, ticket.submittedAt, '', ticket.status);
+  const outbox: OutboxItem[] = [{ id: randomUUID(), kind: 'history', event: first }, ...jobs.map((job) => ({ id: randomUUID(), kind: 'job' as const, ...job }))];
+  const stored: TicketRecord = { ...ticket, historyHead: first.hash, historySeq: first.seq };
+  await collection(ctx).insertOne({ ...stored, outbox });
+  await flushOutbox(ctx, String(ticket._id));
+  return stored;
+}
+
+/**
+ * Applies a change conditionally on the revision the caller read; throws `ticket.conflict` when someone
+ * else changed the ticket first (the caller re-reads and decides again).
+ */
+export async function commitTicket(
+  ctx: TicketContext,
+  ticket: TicketRecord,
+  change: { set: Partial<TicketDoc>; unset?: (keyof TicketDoc)[]; event: EventInput; jobs?: OutboxJob[] },
+): Promise<TicketRecord> {
+  const now = ctx.clock.now();
+  const to = change.set.status ?? ticket.status;
+  const event = historyEvent(ticket, change.event, now, ticket.status, to);
+  const outbox: OutboxItem[] = [
+    { id: randomUUID(), kind: 'history', event },
+    ...(change.jobs ?? []).map((job) => ({ id: randomUUID(), kind: 'job' as const, ...job })),
+  ];
+  const update: mongo.UpdateFilter<StoredTicket> = {
+    $set: { ...change.set, historyHead: event.hash, historySeq: event.seq, updatedAt: now, rev: ticket.rev + 1 },
+    $push: { outbox: { $each: outbox } },
+  };
+  if (change.unset && change.unset.length > 0) update.$unset = Object.fromEntries(change.unset.map((k) => [k, '']));
+  const result = await collection(ctx).updateOne({ _id: ticket._id, rev: ticket.rev }, update);
+  if (result.matchedCount === 0) {
+    throw new DomainError('ticket.conflict', `ticket ${ticket.number} changed since revision ${ticket.rev}`, { number: ticket.number });
+  }
+  await flushOutbox(ctx, String(ticket._id));
+  const updated = await loadTicket(ctx, String(ticket._id));
+  if (!updated) throw new Error(`ticket ${ticket.number} vanished`);
+  return updated;
+}
+
+/**
+ * Carries out what a ticket's outbox holds, then removes exactly the items carried out. Safe to run
+ * twice or concurrently: events have unique positions, jobs deterministic ids.
+ */
+export async function flushOutbox(ctx: TicketContext, ticketId: string): Promise<number> {
+  const doc = await collection(ctx).findOne({ _id: ticketId }, { projection: { outbox: 1 } });
+  const items = doc?.outbox ?? [];
+  if (items.length === 0) return 0;
+  for (const item of items) {
+    if (item.kind === 'history') {
+      try {
+        await ctx.db.models.HistoryEvent.collection.insertOne({ ...item.event });
+      } catch (error) {
+        if ((error as { code?: number }).code !== 11000) throw error;
+      }
+    } else {
+      await addJob(ctx, item);
+    }
+  }
+  // $pullAll with the items exactly as stored: FerretDB v1 ignores $pull conditions, but matches whole values.
+  await collection(ctx).updateOne({ _id: ticketId }, { $pullAll: { outbox: items } });
+  return items.length;
+}
+
+async function addJob(ctx: TicketContext, job: OutboxJob): Promise<void> {
+  const options: JobsOptions = { jobId: job.jobId };
+  if (job.runAt) options.delay = Math.max(0, new Date(job.runAt).getTime() - ctx.clock.now().getTime());
+  // Each queue is typed by its payload; the union is narrowed by the queue name.
+  switch (job.queue) {
+    case 'tickets':
+      await ctx.queues.tickets.add(job.name, job.data, options);
+      break;
+    case 'sla':
+      await ctx.queues.sla.add(job.name, job.data, options);
+      break;
+    case 'notify':
+      await ctx.queues.notify.add(job.name, job.data, options);
+      break;
+    case 'liaison':
+      await ctx.queues.liaison.add(job.name, job.data, options);
+      break;
+    case 'reports':
+      await ctx.queues.reports.add(job.name, job.data, options);
+      break;
+    case 'maintenance':
+      await ctx.queues.maintenance.add(job.name, job.data, options);
+      break;
+  }
+}
+
+/** Tickets whose outbox was left full (a crash or an outage between write and flush). */
+export async function ticketsWithPendingOutbox(ctx: TicketContext, olderThan: Date, limit = 500): Promise<string[]> {
+  const docs = await collection(ctx)
+    .find({ 'outbox.0': { $exists: true }, updatedAt: { $lte: olderThan } }, { projection: { _id: 1 } })
+    .limit(limit)
+    .toArray();
+  return docs.map((d) => String(d._id));
+}

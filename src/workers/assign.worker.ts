@@ -1,0 +1,57 @@
+/** The assign job: route a submitted ticket to an officer, tell them and the enterprise. */
+import { DomainError } from '../domain/errors.ts';
+import { pickAssignee } from '../domain/routing.ts';
+import type { EnterpriseDoc } from '../db/models/index.ts';
+import type { AssignJob } from '../queue/queues.ts';
+import { formatShanghai, excerpt } from '../shared/format.ts';
+import { act } from '../services/tickets/act.ts';
+import type { TicketServiceContext } from '../services/tickets/create-ticket.ts';
+import { enterpriseRecipient, notice, officialRecipient, officerButtons } from '../services/tickets/ticket-notices.ts';
+import { findOfficial, officerLoads, supervisorsOf, unitName } from '../services/tickets/ticket-directory.ts';
+import { loadTicket } from '../services/tickets/ticket-store.ts';
+
+/**
+ * Re-reads the ticket first: a ticket already assigned (a retried or duplicate job) is left alone.
+ * The enterprise's own chief service officer gets it when they belong to the lead unit; otherwise the
+ * least-loaded officer; a unit with no officer falls back to its supervisor.
+ */
+export async function processAssign(ctx: TicketServiceContext, job: AssignJob): Promise<'assigned' | 'skipped'> {
+  const current = await loadTicket(ctx, job.ticketId);
+  if (!current || current.status !== 'submitted') return 'skipped';
+  await act(ctx, job.ticketId, { kind: 'system' }, 'assign', async (ticket) => {
+    const enterprise = ticket.enterprise ? await ctx.db.models.Enterprise.findOne({ creditCode: { $eq: ticket.enterprise } }).lean<EnterpriseDoc>() : null;
+    const chief = enterprise?.chiefOfficer;
+    let officer = pickAssignee(await officerLoads(ctx, ticket.unit), chief, ticket.unit, ticket.accusedUnit);
+    if (!officer) {
+      const supervisor = (await supervisorsOf(ctx, ticket.unit))[0];
+      if (supervisor) officer = { code: supervisor.code, unit: supervisor.unit, active: true, openTickets: 0 };
+    }
+    if (!officer) throw new DomainError('unit.no-officer', `unit ${ticket.unit} has no active officer`, { unit: ticket.unit });
+    const now = ctx.clock.now();
+    const code = officer.code;
+    await ctx.db.models.Official.updateOne({ code }, { $set: { lastAssignedAt: now } });
+    const [unit, category, person] = [await unitName(ctx, ticket.unit), ctx.profile.categories.find((c) => c.code === ticket.category), await findOfficial(ctx, code)];
+    const params = {
+      number: ticket.number,
+      category: category?.name ?? { zh: ticket.category, en: ticket.category },
+      enterprise: enterprise?.name ?? { zh: '（举报，身份保密）', en: '(report; identity sealed)' },
+      text: excerpt(ticket.text, 300),
+      respondBy: formatShanghai(ticket.deadlines.respondBy),
+      resolveBy: formatShanghai(ticket.deadlines.resolveBy),
+    };
+    return {
+      set: { assignee: code, assignedAt: now },
+      event: { data: { assignee: code, unit: ticket.unit, chiefOfficer: chief === code } },
+      jobs: (seq) => [
+        ...notice(ticket, seq, officialRecipient(code), 'notice.assigned', params, officerButtons(ticket)),
+        ...notice(ticket, seq, enterpriseRecipient(ticket), 'notice.enterprise.assigned', {
+          number: ticket.number,
+          unit,
+          officer: person?.name ?? code,
+          resolveBy: params.resolveBy,
+        }),
+      ],
+    };
+  });
+  return 'assigned';
+}

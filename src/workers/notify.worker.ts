@@ -1,0 +1,71 @@
+/** The notify job: deliver a notice once, through the recipient's channel, and record what happened. */
+import type { NoticeJob } from '../queue/notice.ts';
+import type { OutboundMessage, PlatformName, SendResult } from '../platforms/types.ts';
+import type { TicketServiceContext } from '../services/tickets/create-ticket.ts';
+import { renderNotice } from '../services/notices/render-notice.ts';
+import { resolveRecipient } from '../services/notices/recipients.ts';
+import { appendTicketEvent } from '../services/tickets/ticket-events.ts';
+
+/** The running chat channels, by platform. */
+export interface Channels {
+  send(platform: PlatformName, chatId: string, message: OutboundMessage): Promise<SendResult> | undefined;
+}
+
+export const noChannels: Channels = { send: () => undefined };
+
+/** Thrown to make BullMQ wait: the platform asked us to slow down. */
+export class RateLimitedError extends Error {
+  override name = 'RateLimitedError';
+  constructor(readonly retryAfterMs: number) {
+    super(`rate limited for ${retryAfterMs} ms`);
+  }
+}
+
+export type NoticeOutcome = 'sent' | 'duplicate' | 'held' | 'no-channel';
+
+/**
+ * Sends a notice unless its dedupe key was sent before. A channel that cannot deliver now (not running,
+ * or refusing this chat, like an Official Account outside its 48 h window) keeps it as `held`; it is
+ * delivered when that person next writes, and the ticket's history says so.
+ */
+export async function processNotice(ctx: TicketServiceContext, job: NoticeJob, channels: Channels): Promise<NoticeOutcome> {
+  const { Notice } = ctx.db.models;
+  const existing = await Notice.findOne({ dedupeKey: job.dedupeKey }).lean();
+  if (existing?.status === 'sent') return 'duplicate';
+  const now = ctx.clock.now();
+  const chat = await resolveRecipient(ctx, job.recipient);
+  const base = {
+    dedupeKey: job.dedupeKey,
+    recipient: job.recipient,
+    message: job.message,
+    ...(job.buttons ? { buttons: job.buttons } : {}),
+    ...(job.ticketId ? { ticket: job.ticketId } : {}),
+  };
+  if (!chat) {
+    await Notice.updateOne({ dedupeKey: job.dedupeKey }, { $set: { ...base, status: 'no-channel', detail: 'the recipient has no chat account' }, $setOnInsert: { createdAt: now, attempts: 0 } }, { upsert: true });
+    if (job.ticketId) await appendTicketEvent(ctx, job.ticketId, { action: 'notice-undeliverable', data: { notice: job.message.key, recipient: job.recipient.kind, reason: 'no-channel' } });
+    return 'no-channel';
+  }
+  const message = renderNotice(job, chat.lang);
+  await Notice.updateOne(
+    { dedupeKey: job.dedupeKey },
+    { $set: { ...base, platform: chat.platform, chatId: chat.chatId, text: message.text, status: 'pending' }, $setOnInsert: { createdAt: now }, $inc: { attempts: 1 } },
+    { upsert: true },
+  );
+  const sending = channels.send(chat.platform, chat.chatId, message);
+  const result: SendResult = sending ? await sending : { ok: false, reason: 'unreachable', detail: `no ${chat.platform} channel is running` };
+  if (result.ok) {
+    await Notice.updateOne({ dedupeKey: job.dedupeKey }, { $set: { status: 'sent', sentAt: ctx.clock.now() }, $unset: { detail: '' } });
+    return 'sent';
+  }
+  if (result.reason === 'rate-limited') throw new RateLimitedError(result.retryAfterMs);
+  if (result.reason === 'failed') {
+    await Notice.updateOne({ dedupeKey: job.dedupeKey }, { $set: { status: 'failed', detail: result.detail } });
+    throw new Error(`send failed: ${result.detail}`);
+  }
+  await Notice.updateOne({ dedupeKey: job.dedupeKey }, { $set: { status: 'held', detail: result.detail } });
+  if (job.ticketId && existing?.status !== 'held') {
+    await appendTicketEvent(ctx, job.ticketId, { action: 'notice-held', data: { notice: job.message.key, recipient: job.recipient.kind, platform: chat.platform, reason: result.detail } });
+  }
+  return 'held';
+}
