@@ -6,6 +6,7 @@ import { ROLES, startService, type Role } from '../runtime/app.ts';
 import { runDoctor } from './doctor.ts';
 import { runImport } from './import.ts';
 import { runServices } from './services.ts';
+import { runVerifyHistory } from './verify-history.ts';
 import { projectRoot } from '../runtime/paths.ts';
 
 /** Errors whose message is already the whole story for a person at a terminal: no stack trace. */
@@ -72,6 +73,14 @@ program
   .argument('<file>', 'the YAML file')
   .action(async (file: string) => {
     process.exitCode = await runImport(env(), file, process.stdout);
+  });
+
+program
+  .command('verify-history')
+  .description("check a ticket's hash-chained history; names the first broken event")
+  .argument('<ticket>', 'the ticket number, e.g. RF-2026-000123')
+  .action(async (ticket: string) => {
+    process.exitCode = await runVerifyHistory(env(), ticket, process.stdout);
   });
 
 program.parseAsync(process.argv).catch(fail);

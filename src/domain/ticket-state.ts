@@ -123,6 +123,10 @@ export function decide(
   if (!rule.from.includes(ticket.status)) {
     throw new DomainError('ticket.illegal-transition', `cannot ${action} a ${ticket.status} ticket`, { action, status: ticket.status });
   }
+  // Only a report of misconduct can be found untrue; an ordinary demand is answered with a result.
+  if (action === 'close-unfounded' && !ticket.discipline) {
+    throw new DomainError('ticket.illegal-transition', 'only a misconduct report can be closed as unfounded', { action, status: ticket.status });
+  }
   if (action === 'transfer' && ticket.transfers >= (options.maxTransfers ?? 2)) {
     throw new DomainError('ticket.transfer-limit', `the ticket was transferred ${ticket.transfers} times already`, {
       transfers: ticket.transfers,

@@ -5,6 +5,9 @@
 import { errorMessages } from './messages/errors.ts';
 import { ticketMessages } from './messages/tickets.ts';
 import { flowMessages } from './messages/flows.ts';
+import { registerMessages } from './messages/register.ts';
+import { enterpriseMessages } from './messages/enterprise.ts';
+import { officerMessages } from './messages/officer.ts';
 
 export const LANGS = ['zh-CN', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -14,7 +17,14 @@ export interface Text {
   en: string;
 }
 
-const catalog = { ...errorMessages, ...ticketMessages, ...flowMessages } satisfies Record<string, Text>;
+const catalog = {
+  ...errorMessages,
+  ...ticketMessages,
+  ...flowMessages,
+  ...registerMessages,
+  ...enterpriseMessages,
+  ...officerMessages,
+} satisfies Record<string, Text>;
 
 export type MessageKey = keyof typeof catalog;
 export type ParamValue = string | number | Text;

@@ -25,6 +25,8 @@ export interface DeadlineJob {
   /** The escalation level an escalation raises the ticket to. */
   level: number;
   due: string;
+  /** When the job is meant to run; a worker whose clock is earlier puts it back. */
+  at: string;
 }
 
 /** `maintenance` queue: periodic sweeps. */

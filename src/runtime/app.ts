@@ -41,7 +41,9 @@ export async function openContext(
   await syncProfileUnits(db.models, profile);
   const redis = createRedis(endpoints.redisUrl, 'client');
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
-  const queues = openQueues(createRedis(endpoints.redisUrl, 'worker'), options.prefix ?? queuePrefix());
+  const queueConnection = createRedis(endpoints.redisUrl, 'worker');
+  queueConnection.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis (queues) connection error'));
+  const queues = openQueues(queueConnection, options.prefix ?? queuePrefix());
   const context: AppContext = {
     env,
     profile,
@@ -57,6 +59,8 @@ export async function openContext(
     endpoints,
     close: async () => {
       await queues.close();
+      // BullMQ leaves a connection it was handed open: it is ours to close.
+      queueConnection.disconnect();
       redis.disconnect();
       await db.close();
     },

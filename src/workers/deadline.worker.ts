@@ -18,7 +18,7 @@ const DEADLINE_LABEL: Record<DeadlineKind, MessageKey> = {
   rating: 'deadline.rating',
 };
 
-export type DeadlineOutcome = 'reminded' | 'escalated' | 'expired' | 'stale' | 'met' | 'done-before';
+export type DeadlineOutcome = 'reminded' | 'escalated' | 'expired' | 'stale' | 'met' | 'done-before' | 'early';
 
 /** Who hears of an escalation: the unit's supervisors, then the leadership; negative-list cases also discipline. */
 async function escalationAudience(ctx: TicketServiceContext, ticket: TicketRecord, level: number): Promise<OfficialDoc[]> {
@@ -36,6 +36,7 @@ async function escalationAudience(ctx: TicketServiceContext, ticket: TicketRecor
  * deadline already met does nothing; a job carried out before (a retry) is not carried out again.
  */
 export async function processDeadline(ctx: TicketServiceContext, job: DeadlineJob, jobId: string): Promise<DeadlineOutcome> {
+  if (ctx.clock.now().getTime() < Date.parse(job.at)) return 'early';
   const ticket = await loadTicket(ctx, job.ticketId);
   if (!ticket) return 'stale';
   const due = ticket.deadlines[DUE_FIELD[job.kind]];

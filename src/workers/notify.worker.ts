@@ -3,7 +3,7 @@ import type { NoticeJob } from '../queue/notice.ts';
 import type { OutboundMessage, PlatformName, SendResult } from '../platforms/types.ts';
 import type { TicketServiceContext } from '../services/tickets/create-ticket.ts';
 import { renderNotice } from '../services/notices/render-notice.ts';
-import { resolveRecipient } from '../services/notices/recipients.ts';
+import { resolveRecipient, type ResolvedChat } from '../services/notices/recipients.ts';
 import { appendTicketEvent } from '../services/tickets/ticket-events.ts';
 
 /** The running chat channels, by platform. */
@@ -28,7 +28,13 @@ export type NoticeOutcome = 'sent' | 'duplicate' | 'held' | 'no-channel';
  * or refusing this chat, like an Official Account outside its 48 h window) keeps it as `held`; it is
  * delivered when that person next writes, and the ticket's history says so.
  */
-export async function processNotice(ctx: TicketServiceContext, job: NoticeJob, channels: Channels): Promise<NoticeOutcome> {
+export async function processNotice(
+  ctx: TicketServiceContext,
+  job: NoticeJob,
+  channels: Channels,
+  /** Waits (or defers the job) until the chat may receive another message. */
+  pace?: (chat: ResolvedChat) => Promise<void>,
+): Promise<NoticeOutcome> {
   const { Notice } = ctx.db.models;
   const existing = await Notice.findOne({ dedupeKey: job.dedupeKey }).lean();
   if (existing?.status === 'sent') return 'duplicate';
@@ -38,7 +44,7 @@ export async function processNotice(ctx: TicketServiceContext, job: NoticeJob, c
     dedupeKey: job.dedupeKey,
     recipient: job.recipient,
     message: job.message,
-    ...(job.buttons ? { buttons: job.buttons } : {}),
+    ...(job.buttons ? { buttons: JSON.stringify(job.buttons) } : {}),
     ...(job.ticketId ? { ticket: job.ticketId } : {}),
   };
   if (!chat) {
@@ -46,6 +52,7 @@ export async function processNotice(ctx: TicketServiceContext, job: NoticeJob, c
     if (job.ticketId) await appendTicketEvent(ctx, job.ticketId, { action: 'notice-undeliverable', data: { notice: job.message.key, recipient: job.recipient.kind, reason: 'no-channel' } });
     return 'no-channel';
   }
+  if (pace) await pace(chat);
   const message = renderNotice(job, chat.lang);
   await Notice.updateOne(
     { dedupeKey: job.dedupeKey },

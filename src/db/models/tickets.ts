@@ -182,7 +182,8 @@ export interface NoticeDoc {
   platform?: string;
   chatId?: string;
   message: { key: string; params: Record<string, unknown> };
-  buttons?: unknown;
+  /** JSON text: FerretDB v1 refuses nested arrays (button rows). */
+  buttons?: string;
   /** held: the channel could not deliver now (e.g. outside an Official Account's 48 h window). */
   status: 'pending' | 'sent' | 'held' | 'failed' | 'no-channel';
   attempts: number;
@@ -199,7 +200,7 @@ const noticeSchema = new Schema<NoticeDoc>(
     platform: String,
     chatId: String,
     message: { key: String, params: Schema.Types.Mixed },
-    buttons: Schema.Types.Mixed,
+    buttons: String,
     status: { type: String, required: true },
     attempts: { type: Number, required: true },
     detail: String,

@@ -39,7 +39,7 @@ async function nextNumber(ctx: TicketServiceContext, now: Date): Promise<string>
 }
 
 /** The assign job of a ticket; `round` counts transfers so each routing is a job of its own. */
-export function assignJob(ticketId: string, round: number): OutboxJob {
+export function assignJob(ticketId: string, round: number): Extract<OutboxJob, { queue: 'tickets' }> {
   return { queue: 'tickets', name: 'assign', jobId: `assign.${ticketId}.${round}`, data: { ticketId } };
 }
 
@@ -49,7 +49,7 @@ export function deadlineJobs(ctx: Pick<TicketServiceContext, 'calendar'>, ticket
     queue: 'sla' as const,
     name: `${job.kind}-${job.step}`,
     jobId: deadlineJobId(ticketId, job),
-    data: { ticketId, kind: job.kind, step: job.step, level: job.level, due: job.due.toISOString() },
+    data: { ticketId, kind: job.kind, step: job.step, level: job.level, due: job.due.toISOString(), at: job.at.toISOString() },
     runAt: job.at,
   }));
 }

@@ -12,7 +12,7 @@ import { commitTicket, type TicketRecord } from './ticket-store.ts';
  * 澄清正名: a report found untrue is closed as `unfounded`, and the clearing of the official (or unit)
  * is recorded with the same care as a finding would be.
  */
-export function closeUnfounded(
+export async function closeUnfounded(
   ctx: TicketServiceContext,
   ref: string,
   actor: Actor,

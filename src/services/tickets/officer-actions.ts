@@ -18,7 +18,7 @@ async function officerName(ctx: TicketServiceContext, code: string | undefined):
 }
 
 /** 受理: the assignee takes the ticket on; this is the response the respond deadline waits for. */
-export function accept(ctx: TicketServiceContext, ref: string, actor: Actor): Promise<TicketRecord> {
+export async function accept(ctx: TicketServiceContext, ref: string, actor: Actor): Promise<TicketRecord> {
   return act(ctx, ref, actor, 'accept', async (ticket) => {
     const now = ctx.clock.now();
     const officer = await officerName(ctx, ticket.assignee);
@@ -31,7 +31,7 @@ export function accept(ctx: TicketServiceContext, ref: string, actor: Actor): Pr
 }
 
 /** A progress note; the enterprise is told. */
-export function addProgress(ctx: TicketServiceContext, ref: string, actor: Actor, note: string): Promise<TicketRecord> {
+export async function addProgress(ctx: TicketServiceContext, ref: string, actor: Actor, note: string): Promise<TicketRecord> {
   const text = checkText(note, 1, MAX_NOTE);
   return act(ctx, ref, actor, 'progress', (ticket) => ({
     set: {},
@@ -45,7 +45,7 @@ export function addProgress(ctx: TicketServiceContext, ref: string, actor: Actor
  * reaches the limit (推诿扯皮: bounced twice) goes to the new unit's supervisor instead, and a further
  * transfer is refused by the state machine.
  */
-export function transfer(ctx: TicketServiceContext, ref: string, actor: Actor, toUnit: string, reason: string): Promise<TicketRecord> {
+export async function transfer(ctx: TicketServiceContext, ref: string, actor: Actor, toUnit: string, reason: string): Promise<TicketRecord> {
   const why = checkText(reason, 1, 500);
   return act(ctx, ref, actor, 'transfer', async (ticket) => {
     const unit = ctx.profile.units.find((u) => u.code === toUnit);
@@ -78,7 +78,7 @@ export function transfer(ctx: TicketServiceContext, ref: string, actor: Actor, t
 }
 
 /** Asks the unit's supervisor for more working days, with a reason. */
-export function requestExtension(ctx: TicketServiceContext, ref: string, actor: Actor, days: number, reason: string): Promise<TicketRecord> {
+export async function requestExtension(ctx: TicketServiceContext, ref: string, actor: Actor, days: number, reason: string): Promise<TicketRecord> {
   const why = checkText(reason, 1, 500);
   return act(ctx, ref, actor, 'request-extension', async (ticket) => {
     const max = ctx.profile.categories.find((c) => c.code === ticket.category)?.resolveDays ?? 30;
@@ -97,7 +97,7 @@ export function requestExtension(ctx: TicketServiceContext, ref: string, actor: 
 }
 
 /** The supervisor's decision on an extension; an approval moves the resolution deadline and tells the enterprise. */
-export function decideExtension(ctx: TicketServiceContext, ref: string, actor: Actor, approve: boolean, reason = ''): Promise<TicketRecord> {
+export async function decideExtension(ctx: TicketServiceContext, ref: string, actor: Actor, approve: boolean, reason = ''): Promise<TicketRecord> {
   return act(ctx, ref, actor, 'decide-extension', (ticket) => {
     const extension = ticket.extension;
     if (!extension) throw new DomainError('ticket.no-extension-pending', 'no extension');
@@ -130,7 +130,7 @@ export function decideExtension(ctx: TicketServiceContext, ref: string, actor: A
 }
 
 /** A supervisor hands the ticket to a named officer (not counted as a transfer). */
-export function reassign(ctx: TicketServiceContext, ref: string, actor: Actor, officerCode: string, reason: string): Promise<TicketRecord> {
+export async function reassign(ctx: TicketServiceContext, ref: string, actor: Actor, officerCode: string, reason: string): Promise<TicketRecord> {
   const why = checkText(reason, 1, 500);
   return act(ctx, ref, actor, 'reassign', async (ticket) => {
     const officer = await findOfficial(ctx, officerCode);
@@ -147,7 +147,7 @@ export function reassign(ctx: TicketServiceContext, ref: string, actor: Actor, o
  * 办结 with the result text (required). The enterprise receives the result and the rating buttons, and has
  * the profile's rating window to answer before the ticket closes unrated.
  */
-export function resolve(ctx: TicketServiceContext, ref: string, actor: Actor, result: string, outcome?: 'substantiated'): Promise<TicketRecord> {
+export async function resolve(ctx: TicketServiceContext, ref: string, actor: Actor, result: string, outcome?: 'substantiated'): Promise<TicketRecord> {
   if (result.trim().length === 0) throw new DomainError('result.required', 'a result is required');
   const text = checkText(result, 1, MAX_NOTE);
   return act(ctx, ref, actor, 'resolve', (ticket) => {

@@ -22,7 +22,7 @@ function reporterFacts(ctx: TicketServiceContext, actor: Actor): (ticket: Ticket
   };
 }
 
-export function rate(ctx: TicketServiceContext, ref: string, actor: Actor, level: RatingLevel, comment = ''): Promise<TicketRecord> {
+export async function rate(ctx: TicketServiceContext, ref: string, actor: Actor, level: RatingLevel, comment = ''): Promise<TicketRecord> {
   const note = comment.trim() ? checkText(comment, 1, 1000) : undefined;
   const bad = isBadRating(level);
   return act(
@@ -78,7 +78,7 @@ export function rate(ctx: TicketServiceContext, ref: string, actor: Actor, level
 }
 
 /** No rating within the window: the ticket closes as unrated. */
-export function expireRating(ctx: TicketServiceContext, ref: string): Promise<TicketRecord> {
+export async function expireRating(ctx: TicketServiceContext, ref: string): Promise<TicketRecord> {
   return act(ctx, ref, { kind: 'system' }, 'expire-rating', () => ({
     set: { closedAt: ctx.clock.now(), outcome: 'unrated' },
     event: {},

@@ -21,7 +21,15 @@ export type OutboxJob = {
   [Q in keyof JobPayloads]: { queue: Q; name: string; jobId: string; data: JobPayloads[Q]; runAt?: Date };
 }[keyof JobPayloads];
 
-type OutboxItem = { id: string; kind: 'history'; event: HistoryEventDoc } | ({ id: string; kind: 'job' } & OutboxJob);
+/**
+ * A job is kept as JSON text in the outbox: FerretDB v1 refuses nested arrays (button rows), and the
+ * payload is only ever read back whole.
+ */
+type OutboxItem = { id: string; kind: 'history'; event: HistoryEventDoc } | { id: string; kind: 'job'; job: string };
+
+function outboxItems(event: HistoryEventDoc, jobs: OutboxJob[]): OutboxItem[] {
+  return [{ id: randomUUID(), kind: 'history', event }, ...jobs.map((job) => ({ id: randomUUID(), kind: 'job' as const, job: JSON.stringify(job) }))];
+}
 
 export interface EventInput {
   actor: string;
@@ -72,7 +80,7 @@ function historyEvent(ticket: TicketRecord, input: EventInput, at: Date, from: s
 /** Inserts a new ticket together with its first event and jobs in its outbox, then flushes. */
 export async function insertTicket(ctx: TicketContext, ticket: TicketRecord, event: EventInput, jobs: OutboxJob[]): Promise<TicketRecord> {
   const first = historyEvent(ticket, event, ticket.submittedAt, '', ticket.status);
-  const outbox: OutboxItem[] = [{ id: randomUUID(), kind: 'history', event: first }, ...jobs.map((job) => ({ id: randomUUID(), kind: 'job' as const, ...job }))];
+  const outbox = outboxItems(first, jobs);
   const stored: TicketRecord = { ...ticket, historyHead: first.hash, historySeq: first.seq };
   await collection(ctx).insertOne({ ...stored, outbox });
   await flushOutbox(ctx, String(ticket._id));
@@ -91,10 +99,7 @@ export async function commitTicket(
   const now = ctx.clock.now();
   const to = change.set.status ?? ticket.status;
   const event = historyEvent(ticket, change.event, now, ticket.status, to);
-  const outbox: OutboxItem[] = [
-    { id: randomUUID(), kind: 'history', event },
-    ...(change.jobs ?? []).map((job) => ({ id: randomUUID(), kind: 'job' as const, ...job })),
-  ];
+  const outbox = outboxItems(event, change.jobs ?? []);
   const update: mongo.UpdateFilter<StoredTicket> = {
     $set: { ...change.set, historyHead: event.hash, historySeq: event.seq, updatedAt: now, rev: ticket.rev + 1 },
     $push: { outbox: { $each: outbox } },
@@ -126,7 +131,7 @@ export async function flushOutbox(ctx: TicketContext, ticketId: string): Promise
         if ((error as { code?: number }).code !== 11000) throw error;
       }
     } else {
-      await addJob(ctx, item);
+      await addJob(ctx, JSON.parse(item.job) as OutboxJob);
     }
   }
   // $pullAll with the items exactly as stored: FerretDB v1 ignores $pull conditions, but matches whole values.
@@ -136,6 +141,7 @@ export async function flushOutbox(ctx: TicketContext, ticketId: string): Promise
 
 async function addJob(ctx: TicketContext, job: OutboxJob): Promise<void> {
   const options: JobsOptions = { jobId: job.jobId };
+  // runAt went through JSON: it is an ISO string here.
   if (job.runAt) options.delay = Math.max(0, new Date(job.runAt).getTime() - ctx.clock.now().getTime());
   // Each queue is typed by its payload; the union is narrowed by the queue name.
   switch (job.queue) {

@@ -1,0 +1,40 @@
+/**
+ * The sweeper: what a crash or an outage left half done is finished here. Tickets whose outbox was
+ * not flushed are flushed; a ticket still `submitted` whose assign job is gone or failed gets it again.
+ */
+import type { TicketServiceContext } from '../services/tickets/create-ticket.ts';
+import { assignJob } from '../services/tickets/create-ticket.ts';
+import { flushOutbox, ticketsWithPendingOutbox } from '../services/tickets/ticket-store.ts';
+
+/** Grace before a ticket counts as stuck: a healthy flush or assignment takes milliseconds. */
+export const SWEEP_GRACE_MS = 30_000;
+
+export interface SweepResult {
+  flushed: number;
+  requeued: number;
+}
+
+export async function sweepUnqueuedTickets(ctx: TicketServiceContext): Promise<SweepResult> {
+  const before = new Date(ctx.clock.now().getTime() - SWEEP_GRACE_MS);
+  let flushed = 0;
+  for (const id of await ticketsWithPendingOutbox(ctx, before)) {
+    if ((await flushOutbox(ctx, id)) > 0) flushed += 1;
+  }
+  let requeued = 0;
+  const stuck = await ctx.db.models.Ticket.find({ status: 'submitted', submittedAt: { $lte: before } }, { _id: 1 }).limit(1000).lean<{ _id: string }[]>();
+  for (const { _id } of stuck) {
+    const job = assignJob(String(_id), 0);
+    const existing = await ctx.queues.tickets.getJob(job.jobId);
+    const state = existing ? await existing.getState() : 'missing';
+    if (state === 'failed' && existing) {
+      await existing.retry('failed');
+      requeued += 1;
+    } else if (state === 'missing' || state === 'unknown' || state === 'completed') {
+      // A completed job with the ticket still submitted means its work was lost: remove it so the id is free.
+      if (existing && state === 'completed') await existing.remove();
+      await ctx.queues.tickets.add(job.name, job.data, { jobId: job.jobId });
+      requeued += 1;
+    }
+  }
+  return { flushed, requeued };
+}
