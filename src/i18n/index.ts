@@ -8,6 +8,7 @@ import { flowMessages } from './messages/flows.ts';
 import { registerMessages } from './messages/register.ts';
 import { enterpriseMessages } from './messages/enterprise.ts';
 import { officerMessages } from './messages/officer.ts';
+import { handlerMessages } from './messages/handlers.ts';
 
 export const LANGS = ['zh-CN', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -24,6 +25,7 @@ const catalog = {
   ...registerMessages,
   ...enterpriseMessages,
   ...officerMessages,
+  ...handlerMessages,
 } satisfies Record<string, Text>;
 
 export type MessageKey = keyof typeof catalog;

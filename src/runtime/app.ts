@@ -12,6 +12,11 @@ import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { resolveEndpoints, type Endpoints } from './endpoints.ts';
 import { syncProfileUnits } from '../services/profile-units.ts';
+import { loadDataKey } from './data-key.ts';
+import { adaptersFromEnv } from '../platforms/index.ts';
+import { createBot } from './bot.ts';
+import { startWorkers } from '../workers/runtime.ts';
+import { noChannels } from '../workers/notify.worker.ts';
 
 export const ROLES = ['all', 'bot', 'worker', 'api'] as const;
 export type Role = (typeof ROLES)[number];
@@ -26,6 +31,8 @@ export interface AppContext {
   queues: Queues;
   logger: Logger;
   clock: Clock;
+  /** Seals reporters' identities; absent means reports of misconduct cannot be taken. */
+  dataKey?: Buffer | undefined;
 }
 
 /** Connects to both servers (after checking each answers, for a one-line reason when one does not). */
@@ -53,6 +60,7 @@ export async function openContext(
     queues,
     logger,
     clock: options.clock ?? systemClock,
+    dataKey: loadDataKey(env, endpoints.embedded),
   };
   return {
     ...context,
@@ -72,7 +80,13 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Starts the parts of qinqing the role asks for. */
+/** Keys of flow sessions, dedupe and flood counters. */
+export const KEY_PREFIX = 'qinqing:';
+
+/**
+ * Starts the parts of qinqing the role asks for. `bot` holds the chat adapters, so it also sends the
+ * notices; `worker` assigns, reminds, escalates and sweeps; `api` serves HTTP (and the Telegram webhook).
+ */
 export async function startService(env: Env, role: Role, logger: Logger): Promise<RunningService> {
   const context = await openContext(env, logger);
   logger.info(
@@ -80,17 +94,31 @@ export async function startService(env: Env, role: Role, logger: Logger): Promis
     'qinqing starting',
   );
   const stops: (() => Promise<void>)[] = [];
+  const has = (part: Role) => role === 'all' || role === part;
+  const connection = createRedis(context.endpoints.redisUrl, 'worker');
+  stops.push(async () => connection.disconnect());
+
+  let bot: ReturnType<typeof createBot> | undefined;
+  if (has('bot')) {
+    const configured = adaptersFromEnv(env, { redis: context.redis, keyPrefix: KEY_PREFIX, logger });
+    if (configured.adapters.length === 0) logger.info('no chat channel is configured: set TELEGRAM_BOT_TOKEN or WECHATY_PUPPET to connect one');
+    bot = createBot(context, configured.adapters, { keyPrefix: KEY_PREFIX });
+    const running = bot;
+    await running.start();
+    stops.push(() => running.stop());
+  }
+  const queues = [...(has('worker') ? (['tickets', 'sla', 'maintenance'] as const) : []), ...(has('bot') ? (['notify'] as const) : [])];
+  if (queues.length > 0) {
+    const workers = await startWorkers(context, { connection, prefix: queuePrefix(), channels: bot?.channels ?? noChannels, queues });
+    stops.push(() => workers.close());
+  }
   let http: FastifyInstance | undefined;
-  if (role === 'all' || role === 'api') {
-    http = createHttpServer({ connection: context.db.connection, redis: context.redis, logger });
+  if (has('api') || (has('bot') && env.TELEGRAM_WEBHOOK_URL)) {
+    http = createHttpServer({ connection: context.db.connection, redis: context.redis, logger, ...(bot ? { bot } : {}) });
     await http.listen({ port: env.HTTP_PORT, host: env.HTTP_HOST });
     const server = http;
     stops.push(() => server.close());
-  }
-  if (role === 'all' || role === 'bot') {
-    if (!env.TELEGRAM_BOT_TOKEN && !env.WECHATY_PUPPET) {
-      logger.info('no chat channel is configured: set TELEGRAM_BOT_TOKEN or WECHATY_PUPPET to connect one');
-    }
+    logger.info({ url: `http://${env.HTTP_HOST}:${(server.server.address() as { port: number }).port}` }, 'http listening');
   }
   return {
     ...(http ? { http } : {}),

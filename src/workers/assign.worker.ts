@@ -7,8 +7,9 @@ import { formatShanghai, excerpt } from '../shared/format.ts';
 import { act } from '../services/tickets/act.ts';
 import type { TicketServiceContext } from '../services/tickets/create-ticket.ts';
 import { enterpriseRecipient, notice, officialRecipient, officerButtons } from '../services/tickets/ticket-notices.ts';
-import { findOfficial, officerLoads, supervisorsOf, unitName } from '../services/tickets/ticket-directory.ts';
+import { findOfficial, leadership, officerLoads, supervisorsOf, unitName } from '../services/tickets/ticket-directory.ts';
 import { loadTicket } from '../services/tickets/ticket-store.ts';
+import { markAssigned } from '../services/tickets/officer-actions.ts';
 
 /**
  * Re-reads the ticket first: a ticket already assigned (a retried or duplicate job) is left alone.
@@ -18,18 +19,16 @@ import { loadTicket } from '../services/tickets/ticket-store.ts';
 export async function processAssign(ctx: TicketServiceContext, job: AssignJob): Promise<'assigned' | 'skipped'> {
   const current = await loadTicket(ctx, job.ticketId);
   if (!current || current.status !== 'submitted') return 'skipped';
-  await act(ctx, job.ticketId, { kind: 'system' }, 'assign', async (ticket) => {
+  const assigned = await act(ctx, job.ticketId, { kind: 'system' }, 'assign', async (ticket) => {
     const enterprise = ticket.enterprise ? await ctx.db.models.Enterprise.findOne({ creditCode: { $eq: ticket.enterprise } }).lean<EnterpriseDoc>() : null;
     const chief = enterprise?.chiefOfficer;
     let officer = pickAssignee(await officerLoads(ctx, ticket.unit), chief, ticket.unit, ticket.accusedUnit);
-    if (!officer) {
-      const supervisor = (await supervisorsOf(ctx, ticket.unit))[0];
-      if (supervisor) officer = { code: supervisor.code, unit: supervisor.unit, active: true, openTickets: 0 };
-    }
+    // A unit with nobody to take it: its supervisor; failing that the leadership, so nothing waits unowned.
+    const fallback = officer ? [] : [...(await supervisorsOf(ctx, ticket.unit)), ...(ticket.discipline ? [] : await leadership(ctx))];
+    if (!officer && fallback[0]) officer = { code: fallback[0].code, unit: fallback[0].unit, active: true, openTickets: 0 };
     if (!officer) throw new DomainError('unit.no-officer', `unit ${ticket.unit} has no active officer`, { unit: ticket.unit });
     const now = ctx.clock.now();
     const code = officer.code;
-    await ctx.db.models.Official.updateOne({ code }, { $set: { lastAssignedAt: now } });
     const [unit, category, person] = [await unitName(ctx, ticket.unit), ctx.profile.categories.find((c) => c.code === ticket.category), await findOfficial(ctx, code)];
     const params = {
       number: ticket.number,
@@ -53,5 +52,6 @@ export async function processAssign(ctx: TicketServiceContext, job: AssignJob): 
       ],
     };
   });
+  await markAssigned(ctx, assigned);
   return 'assigned';
 }

@@ -63,6 +63,9 @@ export async function processNotice(
   const result: SendResult = sending ? await sending : { ok: false, reason: 'unreachable', detail: `no ${chat.platform} channel is running` };
   if (result.ok) {
     await Notice.updateOne({ dedupeKey: job.dedupeKey }, { $set: { status: 'sent', sentAt: ctx.clock.now() }, $unset: { detail: '' } });
+    if (job.ticketId && existing?.status === 'held') {
+      await appendTicketEvent(ctx, job.ticketId, { action: 'notice-delivered', data: { notice: job.message.key, recipient: job.recipient.kind, platform: chat.platform, late: true } });
+    }
     return 'sent';
   }
   if (result.reason === 'rate-limited') throw new RateLimitedError(result.retryAfterMs);

@@ -20,6 +20,8 @@ export interface WorkerOptions {
   /** Telegram's overall limit is about 30 messages a second. */
   notifyPerSecond?: number;
   sweepEveryMs?: number;
+  /** Which queues this process works (default all): notices need the chat adapters, so they run with the bot. */
+  queues?: readonly ('tickets' | 'sla' | 'notify' | 'maintenance')[];
 }
 
 export interface RunningWorkers {
@@ -42,48 +44,60 @@ async function waitForChatSlot(redis: Redis, job: Job, token: string | undefined
   throw new DelayedError();
 }
 
+type WorkerName = 'tickets' | 'sla' | 'notify' | 'maintenance';
+
 export async function startWorkers(ctx: TicketServiceContext & { redis: Redis }, options: WorkerOptions): Promise<RunningWorkers> {
   const { connection, prefix } = options;
   const concurrency = options.concurrency ?? 4;
   const gaps = { ...DEFAULT_GAPS, ...options.chatGapMs };
   const base = { connection, prefix };
+  const wanted = new Set<WorkerName>(options.queues ?? ['tickets', 'sla', 'notify', 'maintenance']);
+  const workers: Worker[] = [];
 
-  const tickets = new Worker<AssignJob>(QUEUE_NAMES.tickets, (job) => processAssign(ctx, job.data), { ...base, concurrency });
-  const sla = new Worker<DeadlineJob>(
-    QUEUE_NAMES.sla,
-    async (job, token) => {
-      const outcome = await processDeadline(ctx, job.data, job.id ?? '');
-      // Clocks drift between machines: a job that arrives before its moment waits for it.
-      if (outcome === 'early') {
-        await job.moveToDelayed(Date.parse(job.data.at), token);
-        throw new DelayedError();
-      }
-      return outcome;
-    },
-    { ...base, concurrency },
-  );
-  const notify: Worker<NoticeJob> = new Worker<NoticeJob>(
-    QUEUE_NAMES.notify,
-    async (job, token) => {
-      const pace = (chat: ResolvedChat) => waitForChatSlot(ctx.redis, job, token, `${prefix}:chat-gap:${chat.platform}:${chat.chatId}`, gaps[chat.platform] ?? 1000);
-      try {
-        return await processNotice(ctx, job.data, options.channels, pace);
-      } catch (error) {
-        if (error instanceof RateLimitedError) {
-          // The platform said how long to wait: the whole queue waits, and this job is not charged an attempt.
-          await notify.rateLimit(error.retryAfterMs);
-          throw Worker.RateLimitError();
+  if (wanted.has('tickets')) workers.push(new Worker<AssignJob>(QUEUE_NAMES.tickets, (job) => processAssign(ctx, job.data), { ...base, concurrency }));
+  if (wanted.has('sla')) {
+    workers.push(
+      new Worker<DeadlineJob>(
+        QUEUE_NAMES.sla,
+        async (job, token) => {
+          const outcome = await processDeadline(ctx, job.data, job.id ?? '');
+          // Clocks drift between machines: a job that arrives before its moment waits for it.
+          if (outcome === 'early') {
+            await job.moveToDelayed(Date.parse(job.data.at), token);
+            throw new DelayedError();
+          }
+          return outcome;
+        },
+        { ...base, concurrency },
+      ),
+    );
+  }
+  if (wanted.has('notify')) {
+    const notify: Worker<NoticeJob> = new Worker<NoticeJob>(
+      QUEUE_NAMES.notify,
+      async (job, token) => {
+        const pace = (chat: ResolvedChat) => waitForChatSlot(ctx.redis, job, token, `${prefix}:chat-gap:${chat.platform}:${chat.chatId}`, gaps[chat.platform] ?? 1000);
+        try {
+          return await processNotice(ctx, job.data, options.channels, pace);
+        } catch (error) {
+          if (error instanceof RateLimitedError) {
+            // The platform said how long to wait: the whole queue waits, and this job is not charged an attempt.
+            await notify.rateLimit(error.retryAfterMs);
+            throw Worker.RateLimitError();
+          }
+          throw error;
         }
-        throw error;
-      }
-    },
-    { ...base, concurrency, limiter: { max: options.notifyPerSecond ?? 30, duration: 1000 } },
-  );
-  const maintenance = new Worker<SweepJob>(QUEUE_NAMES.maintenance, async () => sweepUnqueuedTickets(ctx), { ...base, concurrency: 1 });
-  // One scheduler entry however many worker processes start: upsert by id is idempotent.
-  await ctx.queues.maintenance.upsertJobScheduler('sweep', { every: options.sweepEveryMs ?? 60_000 }, { name: 'sweep', data: { sweep: 'unqueued-tickets' } });
+      },
+      { ...base, concurrency, limiter: { max: options.notifyPerSecond ?? 30, duration: 1000 } },
+    );
+    workers.push(notify);
+  }
+  if (wanted.has('maintenance')) {
+    workers.push(new Worker<SweepJob>(QUEUE_NAMES.maintenance, async () => sweepUnqueuedTickets(ctx), { ...base, concurrency: 1 }));
+    // One scheduler entry however many worker processes start: upsert by id is idempotent.
+    await ctx.queues.maintenance.upsertJobScheduler('sweep', { every: options.sweepEveryMs ?? 60_000 }, { name: 'sweep', data: { sweep: 'unqueued-tickets' } });
+  }
 
-  const workers = [tickets, sla, notify, maintenance];
   for (const worker of workers) {
     worker.on('failed', (job, error) => ctx.logger.warn({ queue: worker.name, job: job?.id, err: error.message }, 'job failed'));
     worker.on('error', (error) => ctx.logger.error({ queue: worker.name, err: error.message }, 'worker error'));

@@ -63,9 +63,9 @@ describe('qinqing import', () => {
   it('imports the demo directory idempotently and reports a bad file by line', async () => {
     const first = await runCli(['import', 'config/demo/directory.yaml'], servers());
     expect(first.stderr).toBe('');
-    expect(first.stdout).toMatch(/officials\s+inserted 8, updated 0, unchanged 0/);
+    expect(first.stdout).toMatch(/officials\s+inserted 11, updated 0, unchanged 0/);
     const second = await runCli(['import', 'config/demo/directory.yaml'], servers());
-    expect(second.stdout).toMatch(/officials\s+inserted 0, updated 0, unchanged 8/);
+    expect(second.stdout).toMatch(/officials\s+inserted 0, updated 0, unchanged 11/);
     expect(second.stdout).toMatch(/links\s+inserted 0, updated 0, unchanged 5/);
 
     const dir = mkdtempSync(join(tmpdir(), 'qinqing-import-'));

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryImportError, importDirectory } from '../../src/services/directory-import.ts';
 import { testDatabase } from '../support/servers.ts';
+import { syncProfileUnits } from '../../src/services/profile-units.ts';
+import { loadProfile } from '../../src/config/profiles.ts';
 
 const demo = readFileSync(new URL('../../config/demo/directory.yaml', import.meta.url), 'utf8');
 let db: Awaited<ReturnType<typeof testDatabase>>;
@@ -9,9 +11,7 @@ let db: Awaited<ReturnType<typeof testDatabase>>;
 beforeAll(async () => {
   db = await testDatabase('import');
   // The profile's units come first at start-up; the import refers to them.
-  await db.models.Unit.insertMany(
-    ['office', 'quality', 'discipline', 'leadership'].map((code) => ({ code, name: { zh: code, en: code }, kind: 'department' })),
-  );
+  await syncProfileUnits(db.models, loadProfile('henan-rfb'));
 });
 afterAll(() => db.drop());
 
@@ -28,13 +28,13 @@ async function snapshot() {
 describe('directory import', () => {
   it('loads the demo directory, then changes nothing the second time', async () => {
     const first = await importDirectory(db.models, demo);
-    expect(first.officials).toEqual({ inserted: 8, updated: 0, unchanged: 0 });
+    expect(first.officials).toEqual({ inserted: 11, updated: 0, unchanged: 0 });
     expect(first.links?.inserted).toBe(5);
     expect(first.chat_accounts?.inserted).toBe(8);
     const before = await snapshot();
 
     const second = await importDirectory(db.models, demo);
-    expect(second.officials).toEqual({ inserted: 0, updated: 0, unchanged: 8 });
+    expect(second.officials).toEqual({ inserted: 0, updated: 0, unchanged: 11 });
     expect(second.enterprises).toEqual({ inserted: 0, updated: 0, unchanged: 4 });
     expect(await snapshot()).toEqual(before);
     expect(await db.models.ChatAccount.findOne({ platform: 'wechat', userId: 'wx-wang-jianguo' }).lean()).toMatchObject({

@@ -34,8 +34,15 @@ export function checkText(text: string, min = 1, max = MAX_TEXT): string {
 async function nextNumber(ctx: TicketServiceContext, now: Date): Promise<string> {
   const year = toShanghaiDate(now).slice(0, 4);
   const key = `ticket:${ctx.profile.ticketPrefix}:${year}`;
-  const counter = await ctx.db.models.Counter.findOneAndUpdate({ _id: key }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
-  return `${ctx.profile.ticketPrefix}-${year}-${String(counter?.value ?? 0).padStart(6, '0')}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const counter = await ctx.db.models.Counter.findOneAndUpdate({ _id: key }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+      return `${ctx.profile.ticketPrefix}-${year}-${String(counter?.value ?? 0).padStart(6, '0')}`;
+    } catch (error) {
+      // Two first tickets of a year race to create the counter; FerretDB does not retry the losing upsert.
+      if ((error as { code?: number }).code !== 11000 || attempt >= 5) throw error;
+    }
+  }
 }
 
 /** The assign job of a ticket; `round` counts transfers so each routing is a job of its own. */
@@ -64,6 +71,11 @@ export async function createTicket(ctx: TicketServiceContext, input: SubmissionI
   const route = routeCategory(ctx.profile, submission.category, submission.accusedUnit);
   const enterprise = await ctx.db.models.Enterprise.findOne({ creditCode: { $eq: submission.enterprise } }).lean<EnterpriseDoc>();
   if (!enterprise) throw new DomainError('ticket.forbidden', `unknown enterprise ${submission.enterprise}`, { action: 'submit' });
+  // Only an active contact speaks for the enterprise; a pending one waits for approval.
+  const contact = /^[0-9a-f]{24}$/.test(submission.contact)
+    ? await ctx.db.models.Contact.exists({ _id: submission.contact, enterprise: { $eq: enterprise.creditCode }, status: 'active' })
+    : null;
+  if (!contact) throw new DomainError('ticket.forbidden', `contact ${submission.contact} may not submit for ${enterprise.creditCode}`, { action: 'submit' });
 
   const misconduct = route.category.kind === 'misconduct';
   if (misconduct && !ctx.dataKey) throw new DomainError('config.no-data-key', 'DATA_KEY is not configured');

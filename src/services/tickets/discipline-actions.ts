@@ -21,7 +21,7 @@ export async function closeUnfounded(
 ): Promise<TicketRecord> {
   const why = checkText(conclusion, 1, 2000);
   return act(ctx, ref, actor, 'close-unfounded', (ticket) => ({
-    set: { outcome: 'unfounded', closedAt: ctx.clock.now(), result: why },
+    set: { outcome: 'unfounded', closedAt: ctx.clock.now(), respondedAt: ticket.respondedAt ?? ctx.clock.now(), result: why },
     event: { reason: why, data: { outcome: 'unfounded', cleared: { official: cleared.official ?? null, unit: cleared.unit ?? ticket.accusedUnit ?? null } } },
     jobs: (seq) => notice(ticket, seq, enterpriseRecipient(ticket), 'notice.enterprise.unfounded', { number: ticket.number, reason: why }),
   }));

@@ -47,9 +47,11 @@ export async function addProgress(ctx: TicketServiceContext, ref: string, actor:
  */
 export async function transfer(ctx: TicketServiceContext, ref: string, actor: Actor, toUnit: string, reason: string): Promise<TicketRecord> {
   const why = checkText(reason, 1, 500);
-  return act(ctx, ref, actor, 'transfer', async (ticket) => {
+  const moved = await act(ctx, ref, actor, 'transfer', async (ticket) => {
     const unit = ctx.profile.units.find((u) => u.code === toUnit);
-    if (!unit || unit.code === ticket.unit || unit.code === ticket.accusedUnit || unit.kind !== 'department') {
+    // A report of misconduct never leaves discipline inspection: elsewhere nobody could act on it, and the
+    // reporter's identity would travel with it.
+    if (ticket.discipline || !unit || unit.code === ticket.unit || unit.code === ticket.accusedUnit || unit.kind !== 'department') {
       throw new DomainError('transfer.unit', `cannot transfer to "${toUnit}"`, { unit: toUnit });
     }
     const transfers = ticket.transfers + 1;
@@ -58,7 +60,6 @@ export async function transfer(ctx: TicketServiceContext, ref: string, actor: Ac
     const officer = supervisor ? { code: supervisor.code } : pickAssignee(await officerLoads(ctx, unit.code), undefined, unit.code);
     if (!officer) throw new DomainError('unit.no-officer', `no officer in ${unit.code}`, { unit: unit.code });
     const now = ctx.clock.now();
-    await ctx.db.models.Official.updateOne({ code: officer.code }, { $set: { lastAssignedAt: now } });
     return {
       set: { unit: unit.code, assignee: officer.code, transfers, assignedAt: now },
       event: { reason: why, data: { from: { unit: ticket.unit, assignee: ticket.assignee ?? null }, to: { unit: unit.code, assignee: officer.code }, bounced } },
@@ -75,6 +76,13 @@ export async function transfer(ctx: TicketServiceContext, ref: string, actor: Ac
       ],
     };
   });
+  await markAssigned(ctx, moved);
+  return moved;
+}
+
+/** Routing's tie-breaker, recorded only once the assignment is committed. */
+export async function markAssigned(ctx: TicketServiceContext, ticket: TicketRecord): Promise<void> {
+  if (ticket.assignee) await ctx.db.models.Official.updateOne({ code: ticket.assignee }, { $set: { lastAssignedAt: ticket.assignedAt ?? ctx.clock.now() } });
 }
 
 /** Asks the unit's supervisor for more working days, with a reason. */
@@ -101,6 +109,10 @@ export async function decideExtension(ctx: TicketServiceContext, ref: string, ac
   return act(ctx, ref, actor, 'decide-extension', (ticket) => {
     const extension = ticket.extension;
     if (!extension) throw new DomainError('ticket.no-extension-pending', 'no extension');
+    // Nobody approves their own request: a supervisor holding the ticket asks the leadership instead.
+    if (actor.kind === 'official' && actor.code === extension.requestedBy) {
+      throw new DomainError('ticket.forbidden', 'an official cannot decide their own extension', { action: 'decide-extension' });
+    }
     const requester = officialRecipient(extension.requestedBy);
     if (!approve) {
       const why = checkText(reason, 1, 500);
@@ -111,19 +123,19 @@ export async function decideExtension(ctx: TicketServiceContext, ref: string, ac
       };
     }
     const now = ctx.clock.now();
-    const moved = ctx.calendar.addWorkingDays(ticket.deadlines.resolveBy, extension.days);
+    // A reopened ticket is working to its rectification deadline; any other to its resolution deadline.
+    const kind = ticket.status === 'reopened' ? 'rectify' : 'resolve';
+    const current = (kind === 'rectify' ? ticket.deadlines.rectifyBy : undefined) ?? ticket.deadlines.resolveBy;
+    const moved = ctx.calendar.addWorkingDays(current, extension.days);
     const resolveBy = formatShanghai(moved.due);
+    const deadlines = { ...ticket.deadlines, [kind === 'rectify' ? 'rectifyBy' : 'resolveBy']: moved.due, provisional: ticket.deadlines.provisional || moved.provisional };
     return {
-      set: {
-        extension: { ...extension, status: 'approved' },
-        deadlines: { ...ticket.deadlines, resolveBy: moved.due, provisional: ticket.deadlines.provisional || moved.provisional },
-        overdue: false,
-      },
-      event: { action: 'approve-extension', reason: reason.trim() || extension.reason, data: { days: extension.days, resolveBy: moved.due.toISOString() } },
+      set: { extension: { ...extension, status: 'approved' }, deadlines, overdue: false },
+      event: { action: 'approve-extension', reason: reason.trim() || extension.reason, data: { days: extension.days, kind, due: moved.due.toISOString() } },
       jobs: (seq) => [
         ...notice(ticket, seq, requester, 'notice.extension-approved', { number: ticket.number, resolveBy }),
         ...notice(ticket, seq, enterpriseRecipient(ticket), 'notice.enterprise.extended', { number: ticket.number, resolveBy, reason: extension.reason }),
-        ...deadlineJobs(ctx, String(ticket._id), 'resolve', now, moved.due),
+        ...deadlineJobs(ctx, String(ticket._id), kind, now, moved.due),
       ],
     };
   });

@@ -50,6 +50,19 @@ describe('reminders and escalation as time passes (POLICY §4: nothing overdue i
     expect((await historyOf(app, t._id)).filter((a) => a === 'escalate')).toHaveLength(3);
   });
 
+  it('lets nobody approve their own extension', async () => {
+    app.clock.set(new Date('2026-04-13T01:00:00Z'));
+    const t = await submit(app, ZHONGYUAN, zy.contactId, '910001');
+    await runJobs(app);
+    const supervisor = await official(app, 'rf-works-sup');
+    await accept(app, t.number, await official(app, 'rf-works-01'));
+    // The supervisor holding a ticket (here by reassignment after a bounce) asks like anyone else.
+    await app.db.models.Ticket.updateOne({ _id: t._id }, { $set: { assignee: 'rf-works-sup' } });
+    await requestExtension(app, t.number, supervisor, 2, '需要协调两个处室');
+    await expect(decideExtension(app, t.number, supervisor, true)).rejects.toMatchObject({ code: 'ticket.forbidden' });
+    expect((await findTicket(app, t.number)).extension?.status).toBe('pending');
+  });
+
   it('never escalates a ticket resolved in time', async () => {
     app.clock.set(new Date('2026-04-01T01:00:00Z'));
     const t = await submit(app, YUAN_EQUIPMENT, yuan.contactId, '910002');
@@ -67,10 +80,9 @@ describe('reminders and escalation as time passes (POLICY §4: nothing overdue i
 
   it('moves the deadline on an approved extension, and the old deadline never fires', async () => {
     app.clock.set(new Date('2026-05-06T01:00:00Z')); // Wed, after Labour Day
-    const t = await submit(app, YUAN_EQUIPMENT, yuan.contactId, '910002');
+    const t = await submit(app, ZHONGYUAN, zy.contactId, '910001');
     await runJobs(app);
-    const assignee = (await findTicket(app, t.number)).assignee ?? '';
-    const officer = await official(app, assignee);
+    const officer = await official(app, 'rf-works-01');
     await accept(app, t.number, officer);
     const before = await findTicket(app, t.number);
     await requestExtension(app, t.number, officer, 5, '需要等待设计单位补充图纸');
@@ -81,7 +93,7 @@ describe('reminders and escalation as time passes (POLICY §4: nothing overdue i
     const after = await findTicket(app, t.number);
     expect(after.deadlines.resolveBy.getTime()).toBe(app.calendar.addWorkingDays(before.deadlines.resolveBy, 5).due.getTime());
     await runJobs(app);
-    expect(await noticesOf(app, t._id)).toContain(`${yuan.contactId}:notice.enterprise.extended`);
+    expect(await noticesOf(app, t._id)).toContain(`${zy.contactId}:notice.enterprise.extended`);
 
     // Just past the original deadline (and before the new one): no escalation.
     await advance(app, before.deadlines.resolveBy.getTime() - app.clock.now().getTime() + 3600_000);

@@ -66,8 +66,9 @@ describe('a ticket from submission to rating (POLICY §1, §3, §5)', () => {
   });
 
   it('goes to the least-loaded officer when the enterprise has no chief officer, ties to the longest idle', async () => {
-    const a = await submit(app, LUOYANG, zy.contactId, '900001', { enterprise: LUOYANG });
-    const b = await submit(app, LUOYANG, zy.contactId, '900001', { enterprise: LUOYANG });
+    const luoyang = await addContact(app, LUOYANG, '900003');
+    const a = await submit(app, LUOYANG, luoyang.contactId, '900003');
+    const b = await submit(app, LUOYANG, luoyang.contactId, '900003');
     await runJobs(app);
     expect((await findTicket(app, a.number)).assignee).toBe('rf-works-02');
     expect((await findTicket(app, b.number)).assignee).toBe('rf-works-02');
@@ -79,6 +80,12 @@ describe('a ticket from submission to rating (POLICY §1, §3, §5)', () => {
     const d = await submit(app, YUAN_EQUIPMENT, yuan.contactId, '900002');
     await runJobs(app);
     expect((await findTicket(app, d.number)).assignee).toBe('rf-works-01');
+  });
+
+  it('refuses a submission from a contact who does not speak for the enterprise', async () => {
+    const before = await app.db.models.Ticket.countDocuments();
+    await expect(submit(app, LUOYANG, zy.contactId, '900001')).rejects.toMatchObject({ code: 'ticket.forbidden' });
+    expect(await app.db.models.Ticket.countDocuments()).toBe(before);
   });
 
   it('refuses an official of another unit and changes nothing', async () => {

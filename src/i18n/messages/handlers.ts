@@ -1,0 +1,34 @@
+import type { Text } from '../index.ts';
+
+/** What the bot says outside any flow: welcome, help, commands. */
+export const handlerMessages = {
+  'bot.welcome': {
+    zh: '您好！这里是“亲清”政企沟通服务。企业可以在这里提出诉求、投诉、咨询政策或反映问题线索，每件事都有专人限时办理，办结后请您评价。先花一分钟登记企业信息吧。',
+    en: 'Hello! This is qinqing, the channel between enterprises and the department. Raise a request, complaint, policy question or report here: each gets a named official and a deadline, and you rate the result. Let us first register your enterprise (about a minute).',
+  },
+  'bot.help.contact': {
+    zh: '可用指令：\n/new 提交新事项（也可以直接发文字）\n/status 查看办理进度\n/rate 评价已办结事项\n/lang 切换语言 English\n/cancel 取消当前操作',
+    en: 'Commands:\n/new submit a new case (or just type it)\n/status see progress\n/rate rate a resolved case\n/lang switch language 中文\n/cancel leave what you are doing',
+  },
+  'bot.help.official': {
+    zh: '可用指令：\n/tasks 我的待办事项\n/status 编号 查看事项\n/lang 切换语言 English\n/cancel 取消当前操作\n也可以直接回复“受理/进展/转办/延期/办结 + 编号”。',
+    en: 'Commands:\n/tasks my open cases\n/status NUMBER see a case\n/lang switch language 中文\n/cancel leave what you are doing\nYou can also type "accept/progress/transfer/extend/resolve NUMBER".',
+  },
+  'bot.pending-approval': {
+    zh: '您加入“{enterprise}”的申请正在等待该企业现有联系人确认，确认后即可使用。',
+    en: 'Your request to join "{enterprise}" is waiting for its existing contact to confirm; you can start once they do.',
+  },
+  'bot.official-no-submit': {
+    zh: '工作人员账号不能代企业提交事项。发送 /tasks 查看您的待办。',
+    en: 'An official account cannot submit cases for enterprises. Send /tasks to see your open cases.',
+  },
+  'bot.officials-only': { zh: '该功能仅供工作人员使用。', en: 'This is for officials only.' },
+  'bot.nothing-to-cancel': { zh: '当前没有进行中的操作。', en: 'There is nothing in progress to cancel.' },
+  'bot.lang-set': { zh: '已切换为中文。', en: 'Language set to English.' },
+  'bot.flood': {
+    zh: '您发送得太快了，请稍等一分钟再继续，我们不会漏掉您的事项。',
+    en: 'You are sending messages very fast; please wait a minute. Nothing you sent will be lost.',
+  },
+  'bot.unknown-button': { zh: '这个按钮已失效，请发送 /help 查看可用操作。', en: 'That button is no longer valid; send /help to see what you can do.' },
+  'bot.join-decided': { zh: '已处理该加入申请。', en: 'The join request has been handled.' },
+} satisfies Record<string, Text>;

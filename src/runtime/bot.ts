@@ -1,0 +1,73 @@
+/** The bot role: adapters in, the handler pipeline through, replies and notices out. */
+import type { Redis } from 'ioredis';
+import { createFlowRunner, RedisSessionStore } from '../../flows/engine/index.ts';
+import { allFlows } from '../../flows/index.ts';
+import type { HandlerServices } from '../../handlers/context.ts';
+import { handleMessage, ServiceUnavailableError } from '../../handlers/pipeline.ts';
+import type { InboundMessage, OutboundMessage, PlatformAdapter, PlatformName, SendResult } from '../platforms/types.ts';
+import type { TicketServiceContext } from '../services/tickets/create-ticket.ts';
+import type { Channels } from '../workers/notify.worker.ts';
+
+export interface Bot {
+  channels: Channels;
+  services: HandlerServices;
+  /** The adapters' inbound handler: exported for the playground and tests. */
+  onMessage(message: InboundMessage): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires adapters to the pipeline. Replies go back in order through the adapter the message came from;
+ * a reply that fails to send is logged (the person can ask again), while the ticket notices that matter
+ * travel through the notify queue with retries.
+ */
+export function createBot(app: TicketServiceContext & { redis: Redis }, adapters: PlatformAdapter[], options: { keyPrefix: string; floodLimit?: number }): Bot {
+  const byPlatform = new Map<PlatformName, PlatformAdapter>(adapters.map((a) => [a.platform, a]));
+  const send = (platform: PlatformName, chatId: string, message: OutboundMessage): Promise<SendResult> | undefined =>
+    byPlatform.get(platform)?.send(chatId, message);
+  const runner = createFlowRunner({ store: new RedisSessionStore(app.redis, { prefix: options.keyPrefix }), flows: allFlows, clock: app.clock });
+  const services: HandlerServices = {
+    app,
+    redis: app.redis,
+    runner,
+    keyPrefix: options.keyPrefix,
+    ...(options.floodLimit ? { floodLimit: options.floodLimit } : {}),
+    send: async (platform, chatId, message) => send(platform, chatId, message),
+  };
+
+  async function deliver(message: InboundMessage, replies: OutboundMessage[]): Promise<void> {
+    const adapter = byPlatform.get(message.platform);
+    if (!adapter) return;
+    for (const reply of replies) {
+      const result = await adapter.send(message.chatId, reply);
+      if (!result.ok) app.logger.warn({ platform: message.platform, chat: message.chatId, reason: result.reason }, 'reply not delivered');
+    }
+  }
+
+  async function onMessage(message: InboundMessage): Promise<void> {
+    const adapter = byPlatform.get(message.platform);
+    if (message.callback?.id && adapter?.answerCallback) await adapter.answerCallback(message.callback.id).catch(() => undefined);
+    try {
+      await deliver(message, await handleMessage(services, message));
+    } catch (error) {
+      if (error instanceof ServiceUnavailableError) {
+        // Tell the person, then fail the update so the platform delivers it again.
+        await deliver(message, [...error.replies]).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  return {
+    channels: { send },
+    services,
+    onMessage,
+    start: async () => {
+      for (const adapter of adapters) await adapter.start(onMessage);
+    },
+    stop: async () => {
+      for (const adapter of adapters) await adapter.stop();
+    },
+  };
+}
