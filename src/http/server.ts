@@ -7,6 +7,8 @@ export interface HttpDeps {
   connection: Connection;
   redis: Redis;
   logger: Logger;
+  /** Telegram in webhook mode: updates arrive at POST /telegram/webhook. */
+  telegramWebhook?: (update: unknown, secretHeader: string | undefined) => Promise<'ok' | 'unauthorized'>;
 }
 
 async function checkMongo(connection: Connection): Promise<void> {
@@ -35,6 +37,16 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     const ready = mongo.status === 'fulfilled' && redis.status === 'fulfilled';
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', ...status });
   });
+
+  if (deps.telegramWebhook) {
+    const handle = deps.telegramWebhook;
+    // 401 without the right secret (nothing processed); 5xx when processing fails, so Telegram redelivers.
+    app.post('/telegram/webhook', async (request, reply) => {
+      const secret = request.headers['x-telegram-bot-api-secret-token'];
+      const outcome = await handle(request.body, typeof secret === 'string' ? secret : undefined);
+      return outcome === 'ok' ? reply.code(200).send({ ok: true }) : reply.code(401).send({ ok: false });
+    });
+  }
 
   return app;
 }

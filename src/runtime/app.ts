@@ -5,7 +5,7 @@ import { calendarOverrides, loadProfile } from '../config/profiles.ts';
 import { connectDatabase, type Database } from '../db/connection.ts';
 import type { Profile } from '../domain/profile.ts';
 import { createWorkingCalendar, type WorkingCalendar } from '../domain/working-days.ts';
-import { createHttpServer } from '../http/server.ts';
+import { createHttpServer, type HttpDeps } from '../http/server.ts';
 import { openQueues, queuePrefix, type Queues } from '../queue/queues.ts';
 import { createRedis, probeRedis } from '../queue/redis.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
@@ -99,8 +99,11 @@ export async function startService(env: Env, role: Role, logger: Logger): Promis
   stops.push(async () => connection.disconnect());
 
   let bot: ReturnType<typeof createBot> | undefined;
+  let telegramWebhook: HttpDeps['telegramWebhook'];
   if (has('bot')) {
     const configured = adaptersFromEnv(env, { redis: context.redis, keyPrefix: KEY_PREFIX, logger });
+    const telegram = configured.telegram;
+    if (telegram && env.TELEGRAM_WEBHOOK_URL) telegramWebhook = (update, secret) => telegram.handleWebhook(update, secret);
     if (configured.adapters.length === 0) logger.info('no chat channel is configured: set TELEGRAM_BOT_TOKEN or WECHATY_PUPPET to connect one');
     bot = createBot(context, configured.adapters, { keyPrefix: KEY_PREFIX });
     const running = bot;
@@ -114,7 +117,7 @@ export async function startService(env: Env, role: Role, logger: Logger): Promis
   }
   let http: FastifyInstance | undefined;
   if (has('api') || (has('bot') && env.TELEGRAM_WEBHOOK_URL)) {
-    http = createHttpServer({ connection: context.db.connection, redis: context.redis, logger, ...(bot ? { bot } : {}) });
+    http = createHttpServer({ connection: context.db.connection, redis: context.redis, logger, ...(telegramWebhook ? { telegramWebhook } : {}) });
     await http.listen({ port: env.HTTP_PORT, host: env.HTTP_HOST });
     const server = http;
     stops.push(() => server.close());
