@@ -4,7 +4,7 @@
  */
 import { normalizeText } from '../flows/engine/index.ts';
 
-export const COMMANDS = ['start', 'help', 'new', 'status', 'rate', 'cancel', 'lang', 'tasks'] as const;
+export const COMMANDS = ['start', 'help', 'new', 'status', 'rate', 'cancel', 'lang', 'tasks', 'overdue', 'report'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const WORDS: Record<string, Command> = {
@@ -22,6 +22,9 @@ const WORDS: Record<string, Command> = {
   中文: 'lang',
   待办: 'tasks',
   任务: 'tasks',
+  超期: 'overdue',
+  督办: 'overdue',
+  报表: 'report',
 };
 
 /** The command a text stands for, with its argument; undefined for ordinary text. */

@@ -9,6 +9,7 @@ import { setLanguage } from '../src/services/identity.ts';
 import { decideJoin } from '../src/services/registration.ts';
 import type { MessageContext, Middleware } from './context.ts';
 import { parseCommand, type Command } from './commands.ts';
+import { overdueReplies, reportReplies } from '../flows/supervision.ts';
 
 function depsOf(ctx: MessageContext): FlowDeps {
   const { message } = ctx;
@@ -88,6 +89,10 @@ async function runCommand(ctx: MessageContext, command: Command, args: string): 
     case 'tasks':
       if (kind !== 'official') return ctx.reply(t(ctx.lang, 'bot.officials-only'));
       return replyAll(ctx, await tasksReplies(deps));
+    case 'overdue':
+      return replyAll(ctx, await overdueReplies(deps));
+    case 'report':
+      return replyAll(ctx, await reportReplies(deps));
     case 'lang': {
       const lang = args.toLowerCase().startsWith('en') ? 'en' : args ? 'zh-CN' : ctx.lang === 'en' ? 'zh-CN' : 'en';
       await setLanguage(ctx.services.app, ctx.message.platform, ctx.message.senderId, lang);

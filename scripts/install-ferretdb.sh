@@ -10,7 +10,9 @@ set -euo pipefail
 want="v1.24.2"
 command -v go >/dev/null 2>&1 || { echo "qinqing: Go is needed to build FerretDB (https://go.dev/doc/install)" >&2; exit 1; }
 bin="$(go env GOPATH)/bin/ferretdb"
-if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -qx "version: $want"; then exit 0; fi
+# Capture first: with pipefail, `grep -q` quitting early would SIGPIPE the binary and fail a good check.
+installed_version() { [ -x "$bin" ] && "$bin" --version 2>/dev/null | sed -n 's/^version: //p' || true; }
+if [ "$(installed_version)" = "$want" ]; then exit 0; fi
 
 echo "qinqing: building FerretDB $want into $bin (the first build takes a few minutes)..." >&2
 started=$(date +%s)
@@ -26,5 +28,5 @@ mkdir -p "$(dirname "$bin")"
 (cd "$work" && go build -v -trimpath -o "$bin.tmp" ./cmd/ferretdb 2>&1 | while read -r _; do printf '.' >&2; done)
 mv "$bin.tmp" "$bin"
 echo >&2
-"$bin" --version | grep -qx "version: $want"
+[ "$(installed_version)" = "$want" ] || { echo "qinqing: the built FerretDB does not report $want" >&2; exit 1; }
 echo "qinqing: FerretDB $want built in $(( $(date +%s) - started ))s" >&2

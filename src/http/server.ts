@@ -2,6 +2,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.ts';
+import { adminPlugin, type AdminDeps } from './admin/index.ts';
+import { playgroundRoutes, type PlaygroundOptions } from './playground/routes.ts';
 
 export interface HttpDeps {
   connection: Connection;
@@ -9,6 +11,10 @@ export interface HttpDeps {
   logger: Logger;
   /** Telegram in webhook mode: updates arrive at POST /telegram/webhook. */
   telegramWebhook?: (update: unknown, secretHeader: string | undefined) => Promise<'ok' | 'unauthorized'>;
+  /** The browser playground (`GET /`, `/playground/*`): only in a process whose bot runs the playground adapter. */
+  playground?: PlaygroundOptions;
+  /** The admin API (/admin/*, /metrics, /openapi.json); absent where only the webhook is served. */
+  admin?: AdminDeps;
 }
 
 async function checkMongo(connection: Connection): Promise<void> {
@@ -47,6 +53,9 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       return outcome === 'ok' ? reply.code(200).send({ ok: true }) : reply.code(401).send({ ok: false });
     });
   }
+
+  if (deps.playground) app.register(playgroundRoutes, deps.playground);
+  if (deps.admin) app.register(adminPlugin(deps.admin));
 
   return app;
 }

@@ -9,6 +9,7 @@ import { registerMessages } from './messages/register.ts';
 import { enterpriseMessages } from './messages/enterprise.ts';
 import { officerMessages } from './messages/officer.ts';
 import { handlerMessages } from './messages/handlers.ts';
+import { liaisonMessages } from './messages/liaison.ts';
 
 export const LANGS = ['zh-CN', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -26,6 +27,7 @@ const catalog = {
   ...enterpriseMessages,
   ...officerMessages,
   ...handlerMessages,
+  ...liaisonMessages,
 } satisfies Record<string, Text>;
 
 export type MessageKey = keyof typeof catalog;

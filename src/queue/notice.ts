@@ -19,4 +19,6 @@ export interface NoticeJob {
   /** Same key, same notice: the job id and the delivery record both derive from it. */
   dedupeKey: string;
   ticketId?: string;
+  /** The send slot reserved for this notice in its chat (ms since epoch), once it has one. */
+  sendAt?: number;
 }

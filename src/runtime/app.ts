@@ -17,6 +17,8 @@ import { adaptersFromEnv } from '../platforms/index.ts';
 import { createBot } from './bot.ts';
 import { startWorkers } from '../workers/runtime.ts';
 import { noChannels } from '../workers/notify.worker.ts';
+import { createPlaygroundAdapter, type PlaygroundAdapter } from '../platforms/playground/playground.adapter.ts';
+import { playgroundUrl } from '../http/playground/routes.ts';
 
 export const ROLES = ['all', 'bot', 'worker', 'api'] as const;
 export type Role = (typeof ROLES)[number];
@@ -100,12 +102,15 @@ export async function startService(env: Env, role: Role, logger: Logger): Promis
 
   let bot: ReturnType<typeof createBot> | undefined;
   let telegramWebhook: HttpDeps['telegramWebhook'];
+  let playground: PlaygroundAdapter | undefined;
   if (has('bot')) {
     const configured = adaptersFromEnv(env, { redis: context.redis, keyPrefix: KEY_PREFIX, logger });
     const telegram = configured.telegram;
     if (telegram && env.TELEGRAM_WEBHOOK_URL) telegramWebhook = (update, secret) => telegram.handleWebhook(update, secret);
     if (configured.adapters.length === 0) logger.info('no chat channel is configured: set TELEGRAM_BOT_TOKEN or WECHATY_PUPPET to connect one');
-    bot = createBot(context, configured.adapters, { keyPrefix: KEY_PREFIX });
+    // Playground: with no chat platform, the browser stands in for one (PLAYGROUND=off turns it off).
+    if (configured.adapters.length === 0 && env.PLAYGROUND === 'on') playground = createPlaygroundAdapter();
+    bot = createBot(context, playground ? [playground] : configured.adapters, { keyPrefix: KEY_PREFIX });
     const running = bot;
     await running.start();
     stops.push(() => running.stop());
@@ -116,12 +121,22 @@ export async function startService(env: Env, role: Role, logger: Logger): Promis
     stops.push(() => workers.close());
   }
   let http: FastifyInstance | undefined;
-  if (has('api') || (has('bot') && env.TELEGRAM_WEBHOOK_URL)) {
-    http = createHttpServer({ connection: context.db.connection, redis: context.redis, logger, ...(telegramWebhook ? { telegramWebhook } : {}) });
+  if (has('api') || (has('bot') && env.TELEGRAM_WEBHOOK_URL) || playground) {
+    // Playground: its routes read the adapter's in-memory streams, so they are served by this same process.
+    const playgroundDeps = playground && { adapter: playground, models: context.db.models, profile: context.profile, host: env.HTTP_HOST, adminToken: env.ADMIN_TOKEN };
+    http = createHttpServer({
+      connection: context.db.connection,
+      redis: context.redis,
+      logger,
+      ...(telegramWebhook ? { telegramWebhook } : {}),
+      ...(playgroundDeps ? { playground: playgroundDeps } : {}),
+      ...(has('api') ? { admin: context } : {}),
+    });
     await http.listen({ port: env.HTTP_PORT, host: env.HTTP_HOST });
     const server = http;
     stops.push(() => server.close());
     logger.info({ url: `http://${env.HTTP_HOST}:${(server.server.address() as { port: number }).port}` }, 'http listening');
+    if (playground) logger.info(`open ${playgroundUrl(env.HTTP_HOST, (server.server.address() as { port: number }).port)}`);
   }
   return {
     ...(http ? { http } : {}),

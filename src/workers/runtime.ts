@@ -32,15 +32,30 @@ export interface RunningWorkers {
 const DEFAULT_GAPS: Record<string, number> = { telegram: 1000, wechat: 2000, playground: 0 };
 
 /**
- * Spaces sends to one chat: the first send in a window takes the slot; a later one is delayed until the
- * slot frees, without using up one of its attempts.
+ * Reserves the next free send slot of a chat: returns when the caller may send (now, or later). Each
+ * caller gets its own slot, so notices queued for one chat go out in the order they asked, one gap apart.
  */
-async function waitForChatSlot(redis: Redis, job: Job, token: string | undefined, key: string, gapMs: number): Promise<void> {
+const RESERVE_SLOT = `
+local now = tonumber(ARGV[1])
+local gap = tonumber(ARGV[2])
+local free = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(now, free)
+redis.call('SET', KEYS[1], slot + gap, 'PX', slot + gap - now + 1000)
+return slot`;
+
+/**
+ * Spaces sends to one chat. The first time a job comes it reserves a slot; if the slot is later, the job
+ * waits for it (without using up an attempt) and, on waking, sends without reserving again.
+ */
+async function waitForChatSlot(redis: Redis, job: Job<NoticeJob>, token: string | undefined, key: string, gapMs: number): Promise<void> {
   if (gapMs <= 0) return;
-  const taken = await redis.set(key, job.id ?? '1', 'PX', gapMs, 'NX');
-  if (taken === 'OK') return;
-  const wait = Math.max(await redis.pttl(key), 50);
-  await job.moveToDelayed(Date.now() + wait, token);
+  const now = Date.now();
+  const reserved = job.data.sendAt;
+  if (reserved !== undefined && reserved <= now + 50) return;
+  const slot = reserved ?? Number(await redis.eval(RESERVE_SLOT, 1, key, now, gapMs));
+  if (slot <= now) return;
+  if (reserved === undefined) await job.updateData({ ...job.data, sendAt: slot });
+  await job.moveToDelayed(slot, token);
   throw new DelayedError();
 }
 

@@ -11,8 +11,8 @@ export const handlerMessages = {
     en: 'Commands:\n/new submit a new case (or just type it)\n/status see progress\n/rate rate a resolved case\n/lang switch language 中文\n/cancel leave what you are doing',
   },
   'bot.help.official': {
-    zh: '可用指令：\n/tasks 我的待办事项\n/status 编号 查看事项\n/lang 切换语言 English\n/cancel 取消当前操作\n也可以直接回复“受理/进展/转办/延期/办结 + 编号”。',
-    en: 'Commands:\n/tasks my open cases\n/status NUMBER see a case\n/lang switch language 中文\n/cancel leave what you are doing\nYou can also type "accept/progress/transfer/extend/resolve NUMBER".',
+    zh: '可用指令：\n/tasks 我的待办事项\n/overdue 超期督办（主管）\n/report 本周报表（主管）\n/status 编号 查看事项\n/lang 切换语言 English\n/cancel 取消当前操作\n也可以直接回复“受理/进展/转办/延期/办结 + 编号”。',
+    en: 'Commands:\n/tasks my open cases\n/overdue overdue cases (supervisors)\n/report weekly report (supervisors)\n/status NUMBER see a case\n/lang switch language 中文\n/cancel leave what you are doing\nYou can also type "accept/progress/transfer/extend/resolve NUMBER".',
   },
   'bot.pending-approval': {
     zh: '您加入“{enterprise}”的申请正在等待该企业现有联系人确认，确认后即可使用。',
@@ -30,5 +30,14 @@ export const handlerMessages = {
     en: 'You are sending messages very fast; please wait a minute. Nothing you sent will be lost.',
   },
   'bot.unknown-button': { zh: '这个按钮已失效，请发送 /help 查看可用操作。', en: 'That button is no longer valid; send /help to see what you can do.' },
+  'bot.supervisors-only': { zh: '该功能仅供负责督办的工作人员使用。', en: 'This is for supervisors and the leadership only.' },
+  'bot.overdue.none': { zh: '目前没有超期事项。', en: 'Nothing is overdue.' },
+  'bot.overdue.title': { zh: '超期事项（{count} 件）：', en: 'Overdue cases ({count}):' },
+  'bot.overdue.line': {
+    zh: '⚠ {number} {unit} 承办人 {officer}，时限 {due}，已超 {days} 个工作日，督办级别 {level}',
+    en: '⚠ {number} {unit}, with {officer}, due {due}, {days} working days late, escalation level {level}',
+  },
+  'bot.overdue.more': { zh: '……另有 {count} 件，请在管理后台查看。', en: '…and {count} more; see the admin API.' },
+  'bot.report.caption': { zh: '本周报表：三率趋势与各单位超期事项', en: 'Weekly report: the three rates and overdue cases by unit' },
   'bot.join-decided': { zh: '已处理该加入申请。', en: 'The join request has been handled.' },
 } satisfies Record<string, Text>;

@@ -31,7 +31,8 @@ export function checkText(text: string, min = 1, max = MAX_TEXT): string {
   return trimmed;
 }
 
-async function nextNumber(ctx: TicketServiceContext, now: Date): Promise<string> {
+/** The next public ticket number of the year `now` falls in (Asia/Shanghai): `RF-2026-000123`. */
+export async function nextNumber(ctx: TicketServiceContext, now: Date): Promise<string> {
   const year = toShanghaiDate(now).slice(0, 4);
   const key = `ticket:${ctx.profile.ticketPrefix}:${year}`;
   for (let attempt = 1; ; attempt++) {

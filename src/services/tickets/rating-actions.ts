@@ -1,12 +1,15 @@
-/** 好差评: the enterprise rates the result; a bad first rating reopens the ticket to the supervisor. */
+/**
+ * 好差评: the enterprise rates the result; a bad first rating reopens the ticket to the supervisor.
+ * The rater is answered by the conversation they rated in; notices go only to the officials concerned.
+ */
 import { isBadRating, RATING_LABELS, type RatingLevel } from '../../domain/rating.ts';
 import type { Actor, TicketFacts } from '../../domain/ticket-state.ts';
 import { formatShanghai } from '../../shared/format.ts';
 import { unseal } from '../../shared/seal.ts';
 import { act, factsOf } from './act.ts';
 import { checkText, deadlineJobs, type SealedReporter, type TicketServiceContext } from './create-ticket.ts';
-import { enterpriseRecipient, notice, officialRecipient } from './ticket-notices.ts';
-import { leadership, supervisorsOf, unitName } from './ticket-directory.ts';
+import { notice, officialRecipient } from './ticket-notices.ts';
+import { leadership, supervisorsOf } from './ticket-directory.ts';
 import type { TicketRecord } from './ticket-store.ts';
 
 /**
@@ -39,7 +42,6 @@ export async function rate(ctx: TicketServiceContext, ref: string, actor: Actor,
       if (decision.to === 'reopened') {
         const supervisor = (await supervisorsOf(ctx, ticket.unit))[0];
         const rectify = ctx.calendar.addWorkingDays(now, ctx.profile.rules.rectifyDays);
-        const unit = await unitName(ctx, ticket.unit);
         return {
           set: {
             ratings,
@@ -57,7 +59,6 @@ export async function rate(ctx: TicketServiceContext, ref: string, actor: Actor,
                   comment: note ?? '—',
                 })
               : []),
-            ...notice(ticket, seq, enterpriseRecipient(ticket), 'notice.enterprise.reopened', { number: ticket.number, unit, rectifyBy: formatShanghai(rectify.due) }),
             ...deadlineJobs(ctx, String(ticket._id), 'rectify', now, rectify.due),
           ],
         };
@@ -68,7 +69,6 @@ export async function rate(ctx: TicketServiceContext, ref: string, actor: Actor,
         set: { ratings, closedAt: now, outcome: 'rated' },
         event: { action: 'rate', data },
         jobs: (seq) => [
-          ...notice(ticket, seq, enterpriseRecipient(ticket), 'notice.enterprise.closed', { number: ticket.number }),
           ...leaders.flatMap((l) => notice(ticket, seq, officialRecipient(l.code), 'notice.follow-up-bad', { number: ticket.number, rating: RATING_LABELS[level] })),
         ],
       };

@@ -55,14 +55,13 @@ describe('a ticket from submission to rating (POLICY §1, §3, §5)', () => {
         `${zy.contactId}:notice.enterprise.accepted`,
         `${zy.contactId}:notice.enterprise.progress`,
         `${zy.contactId}:notice.enterprise.resolved`,
-        `${zy.contactId}:notice.enterprise.closed`,
       ]),
     );
     const history = await historyOf(app, created._id);
     expect(history.filter((a) => a !== 'notice-held')).toEqual(['submit', 'assign', 'accept', 'progress', 'resolve', 'rate']);
     // No chat channel runs in this test: every notice is kept, and the history says so rather than staying silent.
-    expect(history.filter((a) => a === 'notice-held')).toHaveLength(6);
-    expect(await verifyTicketHistory(app, created.number)).toMatchObject({ ok: true, events: 12 });
+    expect(history.filter((a) => a === 'notice-held')).toHaveLength(5);
+    expect(await verifyTicketHistory(app, created.number)).toMatchObject({ ok: true, events: 11 });
   });
 
   it('goes to the least-loaded officer when the enterprise has no chief officer, ties to the longest idle', async () => {
