@@ -60,7 +60,7 @@ export function createBot(app: TicketServiceContext & { redis: Redis }, adapters
   }
 
   return {
-    channels: { send },
+    channels: { send, running: (platform) => byPlatform.has(platform) },
     services,
     onMessage,
     start: async () => {

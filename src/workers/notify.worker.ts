@@ -9,9 +9,11 @@ import { appendTicketEvent } from '../services/tickets/ticket-events.ts';
 /** The running chat channels, by platform. */
 export interface Channels {
   send(platform: PlatformName, chatId: string, message: OutboundMessage): Promise<SendResult> | undefined;
+  /** Whether a platform's channel runs in this process (default: assume it does). */
+  running?(platform: PlatformName): boolean;
 }
 
-export const noChannels: Channels = { send: () => undefined };
+export const noChannels: Channels = { send: () => undefined, running: () => false };
 
 /** Thrown to make BullMQ wait: the platform asked us to slow down. */
 export class RateLimitedError extends Error {
@@ -39,7 +41,7 @@ export async function processNotice(
   const existing = await Notice.findOne({ dedupeKey: job.dedupeKey }).lean();
   if (existing?.status === 'sent') return 'duplicate';
   const now = ctx.clock.now();
-  const chat = await resolveRecipient(ctx, job.recipient);
+  const chat = await resolveRecipient(ctx, job.recipient, (platform) => channels.running?.(platform) ?? true);
   const base = {
     dedupeKey: job.dedupeKey,
     recipient: job.recipient,

@@ -40,6 +40,7 @@ export async function createTestApp(label: string, options: { now?: Date; profil
     profile,
     calendar: createWorkingCalendar(calendarOverrides(profile)),
     dataKey: randomBytes(32),
+    redis: redis.redis,
     redisClient: redis.redis,
     prefix: redis.prefix,
     close: async () => {

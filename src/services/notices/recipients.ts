@@ -13,10 +13,15 @@ export interface ResolvedChat {
 
 /**
  * Where a recipient is reached. An official or contact may have accounts on several platforms; the
- * newest one answers. A sealed reporter is reached through the chat the report came from, opened here
+ * newest on a platform that can deliver now answers, else the newest of all (the notice is then held). A sealed reporter is reached through the chat the report came from, opened here
  * and nowhere else.
  */
-export async function resolveRecipient(ctx: TicketServiceContext, recipient: NoticeRecipient): Promise<ResolvedChat | undefined> {
+export async function resolveRecipient(
+  ctx: TicketServiceContext,
+  recipient: NoticeRecipient,
+  /** Platforms that can deliver now: an account there is preferred over a newer one elsewhere. */
+  reachable: (platform: ChatAccountDoc['platform']) => boolean = () => true,
+): Promise<ResolvedChat | undefined> {
   if (recipient.kind === 'reporter') {
     const ticket = await loadTicket(ctx, recipient.ref);
     if (!ticket?.sealedReporter || !ctx.dataKey) return undefined;
@@ -25,8 +30,10 @@ export async function resolveRecipient(ctx: TicketServiceContext, recipient: Not
     const account = await ctx.db.models.ChatAccount.findOne({ platform, chatId: reporter.replyTo.chatId }).lean<ChatAccountDoc>();
     return { platform, chatId: reporter.replyTo.chatId, lang: account?.lang ?? 'zh-CN' };
   }
-  const account = await ctx.db.models.ChatAccount.findOne({ kind: recipient.kind, ref: { $eq: recipient.ref } })
+  const accounts = await ctx.db.models.ChatAccount.find({ kind: recipient.kind, ref: { $eq: recipient.ref } })
     .sort({ _id: -1 })
-    .lean<ChatAccountDoc>();
+    .limit(10)
+    .lean<ChatAccountDoc[]>();
+  const account = accounts.find((a) => reachable(a.platform)) ?? accounts[0];
   return account ? { platform: account.platform, chatId: account.chatId, lang: account.lang } : undefined;
 }

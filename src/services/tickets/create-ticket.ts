@@ -8,10 +8,11 @@ import { toShanghaiDate } from '../../domain/working-days.ts';
 import type { EnterpriseDoc, TicketDoc } from '../../db/models/index.ts';
 import type { AppContext } from '../../runtime/app.ts';
 import { seal } from '../../shared/seal.ts';
+import { withLock } from '../locks.ts';
 import { insertTicket, type OutboxJob, type TicketRecord } from './ticket-store.ts';
 import { MAX_TEXT, MIN_TEXT, submissionSchema, type SubmissionInput } from './submission.schema.ts';
 
-export type TicketServiceContext = Pick<AppContext, 'db' | 'queues' | 'clock' | 'logger' | 'profile' | 'calendar'> & { dataKey?: Buffer | undefined };
+export type TicketServiceContext = Pick<AppContext, 'db' | 'queues' | 'clock' | 'logger' | 'profile' | 'calendar' | 'redis'> & { dataKey?: Buffer | undefined };
 
 /** What a sealed misconduct report keeps about its reporter. */
 export interface SealedReporter {
@@ -35,15 +36,12 @@ export function checkText(text: string, min = 1, max = MAX_TEXT): string {
 export async function nextNumber(ctx: TicketServiceContext, now: Date): Promise<string> {
   const year = toShanghaiDate(now).slice(0, 4);
   const key = `ticket:${ctx.profile.ticketPrefix}:${year}`;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const counter = await ctx.db.models.Counter.findOneAndUpdate({ _id: key }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
-      return `${ctx.profile.ticketPrefix}-${year}-${String(counter?.value ?? 0).padStart(6, '0')}`;
-    } catch (error) {
-      // Two first tickets of a year race to create the counter; FerretDB does not retry the losing upsert.
-      if ((error as { code?: number }).code !== 11000 || attempt >= 5) throw error;
-    }
-  }
+  // FerretDB v1 may lose one of two concurrent increments (and does not retry a racing upsert): the lock
+  // makes the increment the only writer of its counter.
+  return withLock(ctx.redis, `qinqing:lock:counter:${key}`, async () => {
+    const counter = await ctx.db.models.Counter.findOneAndUpdate({ _id: key }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+    return `${ctx.profile.ticketPrefix}-${year}-${String(counter?.value ?? 0).padStart(6, '0')}`;
+  });
 }
 
 /** The assign job of a ticket; `round` counts transfers so each routing is a job of its own. */

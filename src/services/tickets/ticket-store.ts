@@ -12,6 +12,7 @@ import type { AppContext } from '../../runtime/app.ts';
 import type { TicketDoc, HistoryEventDoc } from '../../db/models/index.ts';
 import { hashEvent } from '../../domain/history-chain.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { withLock } from '../locks.ts';
 import type { JobPayloads } from '../../queue/queues.ts';
 
 export type TicketRecord = TicketDoc & { _id: string };
@@ -39,7 +40,12 @@ export interface EventInput {
   data?: Record<string, unknown>;
 }
 
-export type TicketContext = Pick<AppContext, 'db' | 'queues' | 'clock' | 'logger'>;
+export type TicketContext = Pick<AppContext, 'db' | 'queues' | 'clock' | 'logger' | 'redis'>;
+
+/** The lock every writer of one ticket document holds (see `withLock`). */
+function ticketLock<T>(ctx: TicketContext, ticketId: string, fn: () => Promise<T>): Promise<T> {
+  return withLock(ctx.redis, `qinqing:lock:ticket:${ticketId}`, fn);
+}
 
 type StoredTicket = TicketRecord & { outbox: OutboxItem[] };
 
@@ -105,8 +111,14 @@ export async function commitTicket(
     $push: { outbox: { $each: outbox } },
   };
   if (change.unset && change.unset.length > 0) update.$unset = Object.fromEntries(change.unset.map((k) => [k, '']));
-  const result = await collection(ctx).updateOne({ _id: ticket._id, rev: ticket.rev }, update);
-  if (result.matchedCount === 0) {
+  const applied = await ticketLock(ctx, String(ticket._id), async () => {
+    // Under the lock the revision check cannot race, whatever the server's own isolation.
+    const current = await collection(ctx).findOne({ _id: ticket._id }, { projection: { rev: 1 } });
+    if (current?.rev !== ticket.rev) return false;
+    const result = await collection(ctx).updateOne({ _id: ticket._id, rev: ticket.rev }, update);
+    return result.matchedCount === 1;
+  });
+  if (!applied) {
     throw new DomainError('ticket.conflict', `ticket ${ticket.number} changed since revision ${ticket.rev}`, { number: ticket.number });
   }
   await flushOutbox(ctx, String(ticket._id));
@@ -120,6 +132,10 @@ export async function commitTicket(
  * twice or concurrently: events have unique positions, jobs deterministic ids.
  */
 export async function flushOutbox(ctx: TicketContext, ticketId: string): Promise<number> {
+  return ticketLock(ctx, ticketId, () => flushLocked(ctx, ticketId));
+}
+
+async function flushLocked(ctx: TicketContext, ticketId: string): Promise<number> {
   const doc = await collection(ctx).findOne({ _id: ticketId }, { projection: { outbox: 1 } });
   const items = doc?.outbox ?? [];
   if (items.length === 0) return 0;

@@ -110,6 +110,21 @@ describe('a ticket from submission to rating (POLICY §1, §3, §5)', () => {
   });
 });
 
+describe('concurrent writers (FerretDB v1 has no isolation of its own)', () => {
+  it('numbers simultaneous submissions distinctly and lets only one of two simultaneous accepts through', async () => {
+    const created = await Promise.all(Array.from({ length: 8 }, () => submit(app, YUAN_EQUIPMENT, yuan.contactId, '900002')));
+    expect(new Set(created.map((t) => t.number)).size).toBe(8);
+    await runJobs(app);
+    const t = await findTicket(app, created[0]?.number ?? '');
+    const officer = await official(app, t.assignee ?? '');
+    const outcomes = await Promise.allSettled([accept(app, t.number, officer), accept(app, t.number, officer), addProgress(app, t.number, officer, '同时到达的进展')]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
+    const history = (await historyOf(app, t._id)).filter((a) => a === 'accept');
+    expect(history).toHaveLength(1);
+    expect(await verifyTicketHistory(app, t.number)).toMatchObject({ ok: true });
+  });
+});
+
 describe('推诿扯皮: transfers are limited (POLICY §4, P-4)', () => {
   it('sends the second transfer to the target unit supervisor and refuses a third', async () => {
     const t = await submit(app, YUAN_EQUIPMENT, yuan.contactId, '900002');
