@@ -104,5 +104,6 @@ describe('qinqing services', () => {
       await runCli(['services', 'stop'], { QINQING_HOME: home });
       rmSync(home, { recursive: true, force: true });
     }
-  });
+    // Five CLI processes and two server starts: generous on a loaded two-core machine.
+  }, 120_000);
 });
