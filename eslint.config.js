@@ -25,6 +25,21 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // Flows and handlers call services; only services touch the database.
+    files: ['flows/**/*.ts', 'handlers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['telegraf', 'telegraf/*', 'wechaty', 'wechaty/*', 'wechaty-puppet*'], message: 'Only src/platforms/ may import platform libraries.' },
+            { group: ['mongoose', 'mongodb'], message: 'Flows and handlers call services; only services touch models.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -4,12 +4,14 @@ import { registerFlow } from './register.flow.ts';
 import { submitFlow } from './submit.flow.ts';
 import { rateFlow } from './rate.flow.ts';
 import { officerFlows } from './officer.flows.ts';
+import { visitLogFlow } from './visit-log.flow.ts';
 
 export const allFlows: readonly AnyFlowDefinition[] = [
   registerFlow,
   submitFlow,
   rateFlow,
   ...officerFlows,
+  visitLogFlow,
 ];
 
 export { statusReplies } from './status.ts';

@@ -4,7 +4,7 @@
  */
 import { normalizeText } from '../flows/engine/index.ts';
 
-export const COMMANDS = ['start', 'help', 'new', 'status', 'rate', 'cancel', 'lang', 'tasks', 'overdue', 'report'] as const;
+export const COMMANDS = ['start', 'help', 'new', 'status', 'rate', 'cancel', 'lang', 'tasks', 'overdue', 'report', 'visit'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const WORDS: Record<string, Command> = {
@@ -25,6 +25,7 @@ const WORDS: Record<string, Command> = {
   超期: 'overdue',
   督办: 'overdue',
   报表: 'report',
+  走访: 'visit',
 };
 
 /** The command a text stands for, with its argument; undefined for ordinary text. */

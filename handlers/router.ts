@@ -89,6 +89,9 @@ async function runCommand(ctx: MessageContext, command: Command, args: string): 
     case 'tasks':
       if (kind !== 'official') return ctx.reply(t(ctx.lang, 'bot.officials-only'));
       return replyAll(ctx, await tasksReplies(deps));
+    case 'visit':
+      if (kind !== 'official') return ctx.reply(t(ctx.lang, 'bot.officials-only'));
+      return begin(ctx, 'visit-log');
     case 'overdue':
       return replyAll(ctx, await overdueReplies(deps));
     case 'report':

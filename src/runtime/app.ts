@@ -115,7 +115,7 @@ export async function startService(env: Env, role: Role, logger: Logger): Promis
     await running.start();
     stops.push(() => running.stop());
   }
-  const queues = [...(has('worker') ? (['tickets', 'sla', 'maintenance'] as const) : []), ...(has('bot') ? (['notify'] as const) : [])];
+  const queues = [...(has('worker') ? (['tickets', 'sla', 'maintenance', 'liaison'] as const) : []), ...(has('bot') ? (['notify'] as const) : [])];
   if (queues.length > 0) {
     const workers = await startWorkers(context, { connection, prefix: queuePrefix(), channels: bot?.channels ?? noChannels, queues });
     stops.push(() => workers.close());

@@ -8,6 +8,7 @@ import { processAssign } from './assign.worker.ts';
 import { processDeadline } from './deadline.worker.ts';
 import { processNotice, RateLimitedError, type Channels } from './notify.worker.ts';
 import { sweepUnqueuedTickets } from './sweep.worker.ts';
+import { scheduleLiaison, startLiaisonWorker } from './liaison.worker.ts';
 import type { ResolvedChat } from '../services/notices/recipients.ts';
 
 export interface WorkerOptions {
@@ -21,7 +22,7 @@ export interface WorkerOptions {
   notifyPerSecond?: number;
   sweepEveryMs?: number;
   /** Which queues this process works (default all): notices need the chat adapters, so they run with the bot. */
-  queues?: readonly ('tickets' | 'sla' | 'notify' | 'maintenance')[];
+  queues?: readonly ('tickets' | 'sla' | 'notify' | 'maintenance' | 'liaison')[];
 }
 
 export interface RunningWorkers {
@@ -59,7 +60,7 @@ async function waitForChatSlot(redis: Redis, job: Job<NoticeJob>, token: string 
   throw new DelayedError();
 }
 
-type WorkerName = 'tickets' | 'sla' | 'notify' | 'maintenance';
+type WorkerName = 'tickets' | 'sla' | 'notify' | 'maintenance' | 'liaison';
 
 export async function startWorkers(ctx: TicketServiceContext & { redis: Redis }, options: WorkerOptions): Promise<RunningWorkers> {
   const { connection, prefix } = options;
@@ -111,6 +112,11 @@ export async function startWorkers(ctx: TicketServiceContext & { redis: Redis },
     workers.push(new Worker<SweepJob>(QUEUE_NAMES.maintenance, async () => sweepUnqueuedTickets(ctx), { ...base, concurrency: 1 }));
     // One scheduler entry however many worker processes start: upsert by id is idempotent.
     await ctx.queues.maintenance.upsertJobScheduler('sweep', { every: options.sweepEveryMs ?? 60_000 }, { name: 'sweep', data: { sweep: 'unqueued-tickets' } });
+  }
+
+  if (wanted.has('liaison')) {
+    workers.push(startLiaisonWorker(ctx, { connection, prefix }));
+    await scheduleLiaison(ctx.queues);
   }
 
   for (const worker of workers) {

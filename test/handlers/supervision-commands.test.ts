@@ -49,3 +49,13 @@ describe('supervisors in chat (POLICY §4, §8)', () => {
     expect(last('officer')?.text).toBe('该功能仅供负责督办的工作人员使用。');
   });
 });
+
+describe('visits in chat (POLICY §6)', () => {
+  it('starts the visit log when an official sends 走访, and tells others it is for officials', async () => {
+    await app.db.models.ChatAccount.create({ platform: 'playground', userId: 'works01', chatId: 'works01', kind: 'official', ref: 'rf-works-01', lang: 'zh-CN' });
+    await playground.receive('works01', '走访');
+    expect(last('works01')?.text).toContain('走访的是哪家企业？');
+    await playground.receive('stranger', '/visit');
+    expect(playground.history('stranger').map((e) => e.text).join('\n')).not.toContain('走访的是哪家企业？');
+  });
+});

@@ -11,8 +11,8 @@ export const handlerMessages = {
     en: 'Commands:\n/new submit a new case (or just type it)\n/status see progress\n/rate rate a resolved case\n/lang switch language 中文\n/cancel leave what you are doing',
   },
   'bot.help.official': {
-    zh: '可用指令：\n/tasks 我的待办事项\n/overdue 超期督办（主管）\n/report 本周报表（主管）\n/status 编号 查看事项\n/lang 切换语言 English\n/cancel 取消当前操作\n也可以直接回复“受理/进展/转办/延期/办结 + 编号”。',
-    en: 'Commands:\n/tasks my open cases\n/overdue overdue cases (supervisors)\n/report weekly report (supervisors)\n/status NUMBER see a case\n/lang switch language 中文\n/cancel leave what you are doing\nYou can also type "accept/progress/transfer/extend/resolve NUMBER".',
+    zh: '可用指令：\n/tasks 我的待办事项\n/visit 登记走访企业\n/overdue 超期督办（主管）\n/report 本周报表（主管）\n/status 编号 查看事项\n/lang 切换语言 English\n/cancel 取消当前操作\n也可以直接回复“受理/进展/转办/延期/办结 + 编号”。',
+    en: 'Commands:\n/tasks my open cases\n/visit log a visit to an enterprise\n/overdue overdue cases (supervisors)\n/report weekly report (supervisors)\n/status NUMBER see a case\n/lang switch language 中文\n/cancel leave what you are doing\nYou can also type "accept/progress/transfer/extend/resolve NUMBER".',
   },
   'bot.pending-approval': {
     zh: '您加入“{enterprise}”的申请正在等待该企业现有联系人确认，确认后即可使用。',
