@@ -7,6 +7,7 @@ import { staleButton, type FlowInput, type Reply } from '../flows/engine/index.t
 import { t } from '../src/i18n/index.ts';
 import { setLanguage } from '../src/services/identity.ts';
 import { decideJoin } from '../src/services/registration.ts';
+import { respondServiceDay } from '../src/services/service-days.ts';
 import type { MessageContext, Middleware } from './context.ts';
 import { parseCommand, type Command } from './commands.ts';
 import { overdueReplies, reportReplies } from '../flows/supervision.ts';
@@ -65,6 +66,12 @@ async function routeButton(ctx: MessageContext, action: string): Promise<boolean
       await ctx.services.send(decision.farewell.platform, decision.farewell.chatId, decision.farewell.message);
     }
     ctx.reply(t(ctx.lang, 'bot.join-decided'));
+    return true;
+  }
+  const serviceDay = /^sd:(yes|no):(.+)$/.exec(action);
+  if (serviceDay) {
+    const answer = await respondServiceDay(ctx.services.app, ctx.identity, serviceDay[2] ?? '', serviceDay[1] === 'yes');
+    ctx.reply(t(ctx.lang, answer.attending ? 'service-day.signed-up' : 'service-day.declined', answer.event));
     return true;
   }
   return false;

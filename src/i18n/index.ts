@@ -10,6 +10,7 @@ import { enterpriseMessages } from './messages/enterprise.ts';
 import { officerMessages } from './messages/officer.ts';
 import { handlerMessages } from './messages/handlers.ts';
 import { liaisonMessages } from './messages/liaison.ts';
+import { serviceDayMessages } from './messages/service-days.ts';
 
 export const LANGS = ['zh-CN', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -28,6 +29,7 @@ const catalog = {
   ...officerMessages,
   ...handlerMessages,
   ...liaisonMessages,
+  ...serviceDayMessages,
 } satisfies Record<string, Text>;
 
 export type MessageKey = keyof typeof catalog;

@@ -22,6 +22,7 @@ import { createRegistrar, type AdminRouteModule, type RouteDoc } from './registr
 import { registerTicketActionRoutes } from './ticket-actions.routes.ts';
 import { registerTicketRoutes } from './tickets.routes.ts';
 import { registerReportRoutes } from './reports.routes.ts';
+import { registerServiceDayRoutes } from './service-days.routes.ts';
 
 export type { AdminDeps } from './context.ts';
 export type { AdminRouteModule, Registrar } from './registrar.ts';
@@ -56,6 +57,7 @@ const BUILT_IN: readonly AdminRouteModule[] = [
   registerTicketRoutes,
   registerTicketActionRoutes,
   registerReportRoutes,
+  registerServiceDayRoutes,
 ];
 
 /** Fails `ready()` when a route of the scope declares neither roles nor `public`. */
