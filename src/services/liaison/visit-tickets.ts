@@ -5,11 +5,10 @@
  * still told, through its active contact when it has one.
  */
 import { DomainError } from '../../domain/errors.ts';
-import { GENESIS_HASH } from '../../domain/history-chain.ts';
 import { routeCategory } from '../../domain/routing.ts';
 import type { ContactDoc, EnterpriseDoc } from '../../db/models/index.ts';
 import { excerpt } from '../../shared/format.ts';
-import { assignJob, checkText, deadlineJobs, nextNumber, type TicketServiceContext } from '../tickets/create-ticket.ts';
+import { checkText, newTicket, type TicketServiceContext } from '../tickets/create-ticket.ts';
 import { MAX_TEXT } from '../tickets/submission.schema.ts';
 import { enterpriseRecipient, notice } from '../tickets/ticket-notices.ts';
 import { flushOutbox, insertTicket, loadTicket, type TicketRecord } from '../tickets/ticket-store.ts';
@@ -55,42 +54,18 @@ export async function createTicketFromVisit(ctx: TicketServiceContext, input: Vi
   if (!enterprise) throw new DomainError('visit.unknown-enterprise', `unknown enterprise ${input.enterprise}`, { enterprise: input.enterprise });
   const contact = await activeContact(ctx, enterprise.creditCode);
 
-  const now = ctx.clock.now();
-  const respond = ctx.calendar.addWorkingDays(now, route.category.respondDays);
-  const resolve = ctx.calendar.addWorkingDays(now, route.category.resolveDays);
-  const number = await nextNumber(ctx, now);
-  const ticket: TicketRecord = {
-    _id: input.ticketId,
-    number,
-    profile: ctx.profile.code,
-    category: route.category.code,
-    kind: route.category.kind,
+  const { ticket, jobs: first } = await newTicket(ctx, input.ticketId, route, text, {
     enterprise: enterprise.creditCode,
     ...(contact ? { contact } : {}),
     ownership: enterprise.ownership,
     size: enterprise.size,
     anonymous: false,
-    text,
     attachments: [],
-    unit: route.leadUnit.code,
-    coUnits: route.coUnits.map((u) => u.code),
-    discipline: route.discipline,
-    status: 'submitted',
-    deadlines: { respondBy: respond.due, resolveBy: resolve.due, provisional: respond.provisional || resolve.provisional },
-    escalationLevel: 0,
-    overdue: false,
-    transfers: 0,
-    ratings: [],
-    slaFired: [],
-    rev: 0,
-    historyHead: GENESIS_HASH,
-    historySeq: 0,
-    submittedAt: now,
-    updatedAt: now,
-  };
+  });
+  const number = ticket.number;
   // The first event takes position 1: the enterprise's notice is caused by it.
   const told = notice(ticket, 1, enterpriseRecipient(ticket), 'liaison.notice.visit-issue', { officer: input.official.name, number, text: excerpt(text, 300) });
-  const jobs = [assignJob(input.ticketId, 0), ...deadlineJobs(ctx, input.ticketId, 'respond', now, respond.due), ...deadlineJobs(ctx, input.ticketId, 'resolve', now, resolve.due), ...told];
+  const jobs = [...first, ...told];
   const event = { actor: input.official.code, role: 'official', action: 'submit', data: { category: route.category.code, unit: route.leadUnit.code, channel: 'visit', visit: input.visitId } };
   try {
     return await insertTicket(ctx, ticket, event, jobs);

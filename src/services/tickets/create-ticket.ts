@@ -1,7 +1,7 @@
 /** 受理: an enterprise's submission becomes a ticket with a number, deadlines, a first event and an assign job. */
 import mongoose from 'mongoose';
 import { DomainError } from '../../domain/errors.ts';
-import { routeCategory } from '../../domain/routing.ts';
+import { routeCategory, type Route } from '../../domain/routing.ts';
 import { GENESIS_HASH } from '../../domain/history-chain.ts';
 import { planDeadline, deadlineJobId } from '../../domain/sla-plan.ts';
 import { toShanghaiDate } from '../../domain/working-days.ts';
@@ -78,12 +78,7 @@ export async function createTicket(ctx: TicketServiceContext, input: SubmissionI
 
   const misconduct = route.category.kind === 'misconduct';
   if (misconduct && !ctx.dataKey) throw new DomainError('config.no-data-key', 'DATA_KEY is not configured');
-  const now = ctx.clock.now();
-  const respond = ctx.calendar.addWorkingDays(now, route.category.respondDays);
-  const resolve = ctx.calendar.addWorkingDays(now, route.category.resolveDays);
   const id = new mongoose.Types.ObjectId().toHexString();
-  const number = await nextNumber(ctx, now);
-
   const who: Partial<TicketDoc> =
     misconduct && ctx.dataKey
       ? {
@@ -94,21 +89,41 @@ export async function createTicket(ctx: TicketServiceContext, input: SubmissionI
           ),
         }
       : { enterprise: enterprise.creditCode, contact: submission.contact, replyTo: submission.replyTo, ownership: enterprise.ownership, size: enterprise.size };
+  const { ticket, jobs } = await newTicket(ctx, id, route, text, {
+    ...who,
+    anonymous: misconduct && submission.anonymous,
+    attachments: submission.attachments.map((a) => ({ kind: a.kind, fileRef: a.fileRef, platform: a.platform, ...(a.fileName ? { fileName: a.fileName } : {}) })),
+    ...(submission.accusedUnit ? { accusedUnit: submission.accusedUnit } : {}),
+  });
+  const actor = misconduct ? 'reporter' : `contact:${submission.contact}`;
+  return insertTicket(ctx, ticket, { actor, role: 'enterprise', action: 'submit', data: { category: route.category.code, unit: route.leadUnit.code, channel: submission.replyTo.platform } }, jobs);
+}
 
+/**
+ * A new ticket as every path creates it (an enterprise's submission, a problem found on a visit): a number,
+ * deadlines in working days from now, the routing, and its first jobs (assign, deadlines).
+ */
+export async function newTicket(
+  ctx: TicketServiceContext,
+  id: string,
+  route: Route,
+  text: string,
+  parties: Partial<TicketDoc> & { anonymous: boolean; attachments: TicketDoc['attachments'] },
+): Promise<{ ticket: TicketRecord; jobs: OutboxJob[] }> {
+  const now = ctx.clock.now();
+  const respond = ctx.calendar.addWorkingDays(now, route.category.respondDays);
+  const resolve = ctx.calendar.addWorkingDays(now, route.category.resolveDays);
   const ticket: TicketRecord = {
+    ...parties,
     _id: id,
-    number,
+    number: await nextNumber(ctx, now),
     profile: ctx.profile.code,
     category: route.category.code,
     kind: route.category.kind,
-    ...who,
-    anonymous: misconduct && submission.anonymous,
     text,
-    attachments: submission.attachments.map((a) => ({ kind: a.kind, fileRef: a.fileRef, platform: a.platform, ...(a.fileName ? { fileName: a.fileName } : {}) })),
     unit: route.leadUnit.code,
     coUnits: route.coUnits.map((u) => u.code),
     discipline: route.discipline,
-    ...(submission.accusedUnit ? { accusedUnit: submission.accusedUnit } : {}),
     status: 'submitted',
     deadlines: { respondBy: respond.due, resolveBy: resolve.due, provisional: respond.provisional || resolve.provisional },
     escalationLevel: 0,
@@ -123,6 +138,5 @@ export async function createTicket(ctx: TicketServiceContext, input: SubmissionI
     updatedAt: now,
   };
   const jobs = [assignJob(id, 0), ...deadlineJobs(ctx, id, 'respond', now, respond.due), ...deadlineJobs(ctx, id, 'resolve', now, resolve.due)];
-  const actor = misconduct ? 'reporter' : `contact:${submission.contact}`;
-  return insertTicket(ctx, ticket, { actor, role: 'enterprise', action: 'submit', data: { category: route.category.code, unit: route.leadUnit.code, channel: submission.replyTo.platform } }, jobs);
+  return { ticket, jobs };
 }
