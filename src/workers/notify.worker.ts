@@ -5,6 +5,7 @@ import type { TicketServiceContext } from '../services/tickets/create-ticket.ts'
 import { renderNotice } from '../services/notices/render-notice.ts';
 import { resolveRecipient, type ResolvedChat } from '../services/notices/recipients.ts';
 import { appendTicketEvent } from '../services/tickets/ticket-events.ts';
+import { markHeldChat } from '../services/notices/held-notices.ts';
 
 /** The running chat channels, by platform. */
 export interface Channels {
@@ -38,7 +39,7 @@ export async function processNotice(
   pace?: (chat: ResolvedChat) => Promise<void>,
 ): Promise<NoticeOutcome> {
   const { Notice } = ctx.db.models;
-  const existing = await Notice.findOne({ dedupeKey: job.dedupeKey }).lean();
+  const existing = await Notice.findOne({ _id: job.dedupeKey }).lean();
   if (existing?.status === 'sent') return 'duplicate';
   const now = ctx.clock.now();
   const chat = await resolveRecipient(ctx, job.recipient, (platform) => channels.running?.(platform) ?? true);
@@ -50,21 +51,21 @@ export async function processNotice(
     ...(job.ticketId ? { ticket: job.ticketId } : {}),
   };
   if (!chat) {
-    await Notice.updateOne({ dedupeKey: job.dedupeKey }, { $set: { ...base, status: 'no-channel', detail: 'the recipient has no chat account' }, $setOnInsert: { createdAt: now, attempts: 0 } }, { upsert: true });
+    await Notice.updateOne({ _id: job.dedupeKey }, { $set: { ...base, status: 'no-channel', detail: 'the recipient has no chat account' }, $setOnInsert: { createdAt: now, attempts: 0 } }, { upsert: true });
     if (job.ticketId) await appendTicketEvent(ctx, job.ticketId, { action: 'notice-undeliverable', data: { notice: job.message.key, recipient: job.recipient.kind, reason: 'no-channel' } });
     return 'no-channel';
   }
   if (pace) await pace(chat);
   const message = renderNotice(job, chat.lang);
   await Notice.updateOne(
-    { dedupeKey: job.dedupeKey },
+    { _id: job.dedupeKey },
     { $set: { ...base, platform: chat.platform, chatId: chat.chatId, text: message.text, status: 'pending' }, $setOnInsert: { createdAt: now }, $inc: { attempts: 1 } },
     { upsert: true },
   );
   const sending = channels.send(chat.platform, chat.chatId, message);
   const result: SendResult = sending ? await sending : { ok: false, reason: 'unreachable', detail: `no ${chat.platform} channel is running` };
   if (result.ok) {
-    await Notice.updateOne({ dedupeKey: job.dedupeKey }, { $set: { status: 'sent', sentAt: ctx.clock.now() }, $unset: { detail: '' } });
+    await Notice.updateOne({ _id: job.dedupeKey }, { $set: { status: 'sent', sentAt: ctx.clock.now() }, $unset: { detail: '' } });
     if (job.ticketId && existing?.status === 'held') {
       await appendTicketEvent(ctx, job.ticketId, { action: 'notice-delivered', data: { notice: job.message.key, recipient: job.recipient.kind, platform: chat.platform, late: true } });
     }
@@ -72,10 +73,11 @@ export async function processNotice(
   }
   if (result.reason === 'rate-limited') throw new RateLimitedError(result.retryAfterMs);
   if (result.reason === 'failed') {
-    await Notice.updateOne({ dedupeKey: job.dedupeKey }, { $set: { status: 'failed', detail: result.detail } });
+    await Notice.updateOne({ _id: job.dedupeKey }, { $set: { status: 'failed', detail: result.detail } });
     throw new Error(`send failed: ${result.detail}`);
   }
-  await Notice.updateOne({ dedupeKey: job.dedupeKey }, { $set: { status: 'held', detail: result.detail } });
+  await Notice.updateOne({ _id: job.dedupeKey }, { $set: { status: 'held', detail: result.detail } });
+  await markHeldChat(ctx, chat.platform, chat.chatId);
   if (job.ticketId && existing?.status !== 'held') {
     await appendTicketEvent(ctx, job.ticketId, { action: 'notice-held', data: { notice: job.message.key, recipient: job.recipient.kind, platform: chat.platform, reason: result.detail } });
   }

@@ -192,8 +192,10 @@ export interface NoticeDoc {
   createdAt: Date;
   sentAt?: Date;
 }
-const noticeSchema = new Schema<NoticeDoc>(
+const noticeSchema = new Schema<NoticeDoc & { _id: string }>(
   {
+    // Keyed by its dedupe key: FerretDB v1 answers only `_id` lookups without reading the whole collection.
+    _id: { type: String, required: true },
     dedupeKey: { type: String, required: true, unique: true },
     ticket: { type: String, index: true },
     recipient: { kind: String, ref: String },
