@@ -188,8 +188,6 @@ async function submit(state: SubmitState, deps: FlowDeps): Promise<StepResult<Su
   };
   try {
     const outcome = await submitOnce(app, { key: state.draftId, startedAt: new Date(state.startedAt) }, input);
-    // `retry` leaves the session alone, so the message that is creating the ticket still ends it.
-    if (outcome.kind === 'in-progress') return retry(text(deps, 'submit.in-progress'));
     const { ticket } = outcome;
     const replies = [text(deps, 'submit.accepted', { number: ticket.number, unit: unitLabel(deps, ticket.unit), resolveBy: formatShanghai(ticket.deadlines.resolveBy) })];
     if (ticket.anonymous) replies.push(text(deps, 'submit.accepted-anonymous'));

@@ -89,7 +89,6 @@ export const enterpriseMessages = {
     en: 'Received!\nCase number: {number}\nHandled by: {unit}\nTo be resolved by: {resolveBy}\nYou will be told of progress here; send /status {number} any time.',
   },
   'submit.accepted-anonymous': { zh: '您选择了匿名，您的身份不会被任何人看到。', en: 'You chose to stay anonymous: no one will see who you are.' },
-  'submit.in-progress': { zh: '您的事项正在提交，请稍候，不用重复确认。', en: 'Your case is being submitted; please wait, no need to confirm again.' },
 
   // --- Rating -----------------------------------------------------------------------------------------
   'rate.title': { zh: '评价', en: 'Rating' },

@@ -9,7 +9,7 @@ import type { EnterpriseDoc, TicketDoc } from '../../db/models/index.ts';
 import type { AppContext } from '../../runtime/app.ts';
 import { seal } from '../../shared/seal.ts';
 import { withLock } from '../locks.ts';
-import { insertTicket, type OutboxJob, type TicketRecord } from './ticket-store.ts';
+import { insertTicket, loadTicket, type OutboxJob, type TicketRecord } from './ticket-store.ts';
 import { MAX_TEXT, MIN_TEXT, submissionSchema, type SubmissionInput } from './submission.schema.ts';
 
 export type TicketServiceContext = Pick<AppContext, 'db' | 'queues' | 'clock' | 'logger' | 'profile' | 'calendar' | 'redis'> & { dataKey?: Buffer | undefined };
@@ -64,7 +64,16 @@ export function deadlineJobs(ctx: Pick<TicketServiceContext, 'calendar'>, ticket
  * Creates a ticket. Everything is validated first; then one insert stores the ticket with its first
  * history event and its jobs in the outbox, so a crash never leaves a ticket without its assign job.
  */
-export async function createTicket(ctx: TicketServiceContext, input: SubmissionInput): Promise<TicketRecord> {
+export async function createTicket(
+  ctx: TicketServiceContext,
+  input: SubmissionInput,
+  /** An idempotency key as the ticket's id (24 hex): the same id twice makes one ticket, returned both times. */
+  options: { id?: string } = {},
+): Promise<TicketRecord> {
+  if (options.id) {
+    const existing = await loadTicket(ctx, options.id);
+    if (existing) return existing;
+  }
   const submission = submissionSchema.parse(input);
   const text = checkText(submission.text, MIN_TEXT);
   const route = routeCategory(ctx.profile, submission.category, submission.accusedUnit);
@@ -78,7 +87,7 @@ export async function createTicket(ctx: TicketServiceContext, input: SubmissionI
 
   const misconduct = route.category.kind === 'misconduct';
   if (misconduct && !ctx.dataKey) throw new DomainError('config.no-data-key', 'DATA_KEY is not configured');
-  const id = new mongoose.Types.ObjectId().toHexString();
+  const id = options.id ?? new mongoose.Types.ObjectId().toHexString();
   const who: Partial<TicketDoc> =
     misconduct && ctx.dataKey
       ? {
@@ -96,7 +105,15 @@ export async function createTicket(ctx: TicketServiceContext, input: SubmissionI
     ...(submission.accusedUnit ? { accusedUnit: submission.accusedUnit } : {}),
   });
   const actor = misconduct ? 'reporter' : `contact:${submission.contact}`;
-  return insertTicket(ctx, ticket, { actor, role: 'enterprise', action: 'submit', data: { category: route.category.code, unit: route.leadUnit.code, channel: submission.replyTo.platform } }, jobs);
+  try {
+    return await insertTicket(ctx, ticket, { actor, role: 'enterprise', action: 'submit', data: { category: route.category.code, unit: route.leadUnit.code, channel: submission.replyTo.platform } }, jobs);
+  } catch (error) {
+    // The same idempotency key raced in from two messages: the first insert stands (its number is used,
+    // this one's stays unused).
+    const winner = options.id && (error as { code?: number }).code === 11000 ? await loadTicket(ctx, options.id) : undefined;
+    if (winner) return winner;
+    throw error;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
  * short texts that show it. Every filter compares with `$eq` on a `String()`, so nothing a person typed
  * can become a query operator.
  */
+import { createHash } from 'node:crypto';
 import { DomainError } from '../../domain/errors.ts';
 import type { Profile } from '../../domain/profile.ts';
 import { canView, TICKET_STATUSES, type Actor, type TicketFacts, type TicketStatus } from '../../domain/ticket-state.ts';
@@ -13,7 +14,7 @@ import { actorOf, type Identity } from '../identity.ts';
 import { factsOf } from './act.ts';
 import { createTicket, type SealedReporter, type TicketServiceContext } from './create-ticket.ts';
 import type { SubmissionInput } from './submission.schema.ts';
-import { loadTicketByNumber, type TicketRecord } from './ticket-store.ts';
+import { loadTicket, loadTicketByNumber, type TicketRecord } from './ticket-store.ts';
 
 /** Sealed reports are found by opening each seal, so only the recent ones are scanned. */
 const SEALED_LOOKBACK_DAYS = 180;
@@ -142,67 +143,28 @@ export function ticketLine(ticket: TicketRecord, lang: Lang, profile: Pick<Profi
 
 // --- Submitting once ------------------------------------------------------------------------------------
 
-/** How long a claim on a draft holds before another message may take it over (the first one died). */
-const CLAIM_LEASE_MS = 2 * 60_000;
-
 /** A draft's identity: a random key per flow session, and when the session began. */
 export interface Draft {
   key: string;
   startedAt: Date;
 }
 
-export type SubmitOutcome = { kind: 'created' | 'existing'; ticket: TicketRecord } | { kind: 'in-progress' };
+export type SubmitOutcome = { kind: 'created' | 'existing'; ticket: TicketRecord };
 
-/** The ticket this contact already made from this draft: same category and text, submitted since it began. */
-async function ticketOfDraft(ctx: TicketServiceContext, draft: Draft, input: SubmissionInput): Promise<TicketRecord | undefined> {
-  const same = { category: { $eq: String(input.category) }, text: { $eq: String(input.text).trim() }, submittedAt: { $gte: draft.startedAt } };
-  const { Ticket } = ctx.db.models;
-  const clear = await Ticket.findOne({ ...same, enterprise: { $eq: String(input.enterprise) }, contact: { $eq: String(input.contact) } }).lean<TicketRecord>();
-  if (clear) return clear;
-  const sealed = ctx.dataKey ? await Ticket.find({ ...same, sealedReporter: { $exists: true } }).lean<TicketRecord[]>() : [];
-  return sealed.find((ticket) => sealedBy(ctx, ticket, String(input.contact)));
-}
-
-/**
- * Takes the draft's claim: an atomic upsert in `counters` that only one message wins. A claim older than
- * the lease is taken over (compare-and-set on its time), so a crash mid-submission does not block forever.
- * Returns the claim time (the token that releases it), or undefined when another message holds it.
- */
-async function claimDraft(ctx: TicketServiceContext, id: string): Promise<number | undefined> {
-  const { Counter } = ctx.db.models;
-  const now = ctx.clock.now().getTime();
-  try {
-    const before = await Counter.findOneAndUpdate({ _id: id }, { $setOnInsert: { value: now } }, { upsert: true, returnDocument: 'before' }).lean();
-    if (before === null) return now;
-    if (now - before.value < CLAIM_LEASE_MS) return undefined;
-    const taken = await Counter.updateOne({ _id: id, value: { $eq: before.value } }, { $set: { value: now } });
-    return taken.modifiedCount === 1 ? now : undefined;
-  } catch (error) {
-    // Two upserts of one new key: the server lets one insert and refuses the other as a duplicate.
-    if ((error as { code?: number }).code === 11000) return undefined;
-    throw error;
-  }
+/** The ticket id a draft always maps to: its idempotency key, in the 24-hex form ticket ids take. */
+export function draftTicketId(draft: Pick<Draft, 'key'>): string {
+  return createHash('sha256').update(`draft:${draft.key}`).digest('hex').slice(0, 24);
 }
 
 /**
  * Creates the draft's ticket unless it exists, so a double "确认" (two messages processed at once) makes one
- * ticket. The winner of the claim re-checks for the ticket and creates it; the claim is released after,
- * when the ticket is visible, so a later message finds the ticket instead of claiming anew. The loser gets
- * the ticket if it is there already, else `in-progress`.
+ * ticket: the draft's key is the ticket's id, and the database refuses a second insert of it. A lookup by
+ * `_id` is the one FerretDB v1 answers without reading the whole collection.
  */
 export async function submitOnce(ctx: TicketServiceContext, draft: Draft, input: SubmissionInput): Promise<SubmitOutcome> {
-  const id = `submit-claim:${String(draft.key)}`;
-  const claimedAt = await claimDraft(ctx, id);
-  if (claimedAt === undefined) {
-    const existing = await ticketOfDraft(ctx, draft, input);
-    return existing ? { kind: 'existing', ticket: existing } : { kind: 'in-progress' };
-  }
-  try {
-    const existing = await ticketOfDraft(ctx, draft, input);
-    if (existing) return { kind: 'existing', ticket: existing };
-    return { kind: 'created', ticket: await createTicket(ctx, input) };
-  } finally {
-    // Only our own claim: one taken over after our lease ran out belongs to the message that took it.
-    await ctx.db.models.Counter.deleteOne({ _id: id, value: { $eq: claimedAt } });
-  }
+  const id = draftTicketId(draft);
+  const existing = await loadTicket(ctx, id);
+  if (existing) return { kind: 'existing', ticket: existing };
+  // A message that lost the race to insert gets the winner's ticket back from createTicket.
+  return { kind: 'created', ticket: await createTicket(ctx, input, { id }) };
 }
