@@ -19,7 +19,7 @@ export { statutoryHolidays, type Coverage, type HolidayOverrides, type LocalDate
  * Asia/Shanghai has been UTC+8 without DST since 1991, so a fixed offset is exact for every date
  * a deadline can touch and spares us ICU time-zone data and any dependence on the process TZ.
  */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+export const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 /** Close of business in Asia/Shanghai. */
 export const DEFAULT_END_OF_DAY_HOUR = 18;

@@ -22,3 +22,25 @@ export interface NoticeJob {
   /** The send slot reserved for this notice in its chat (ms since epoch), once it has one. */
   sendAt?: number;
 }
+
+/** A notify job as `Queue.add`/`addBulk` take it. */
+export interface NoticeQueueJob {
+  name: string;
+  data: NoticeJob;
+  opts: { jobId: string };
+}
+
+/**
+ * The one way a notice becomes a notify job: its job id is its dedupe key (BullMQ refuses ':' in custom
+ * ids), so queueing it twice queues it once, and the notify worker never sends a key twice.
+ */
+export function noticeJob(
+  recipient: NoticeRecipient,
+  key: string,
+  params: NoticeJob['message']['params'],
+  dedupeKey: string,
+  extra: Pick<NoticeJob, 'buttons' | 'ticketId'> = {},
+): NoticeQueueJob {
+  const data: NoticeJob = { recipient, message: { key, params }, dedupeKey, ...(extra.buttons ? { buttons: extra.buttons } : {}), ...(extra.ticketId ? { ticketId: extra.ticketId } : {}) };
+  return { name: key, data, opts: { jobId: dedupeKey.replace(/:/g, '_') } };
+}

@@ -135,8 +135,9 @@ export async function startService(env: Env, role: Role, logger: Logger): Promis
     await http.listen({ port: env.HTTP_PORT, host: env.HTTP_HOST });
     const server = http;
     stops.push(() => server.close());
-    logger.info({ url: `http://${env.HTTP_HOST}:${(server.server.address() as { port: number }).port}` }, 'http listening');
-    if (playground) logger.info(`open ${playgroundUrl(env.HTTP_HOST, (server.server.address() as { port: number }).port)}`);
+    const { port } = server.server.address() as { port: number };
+    logger.info({ url: `http://${env.HTTP_HOST}:${port}` }, 'http listening');
+    if (playground) logger.info(`open ${playgroundUrl(env.HTTP_HOST, port)}`);
   }
   return {
     ...(http ? { http } : {}),

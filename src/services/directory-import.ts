@@ -2,6 +2,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { mongo } from 'mongoose';
 import type { Models, OfficialDoc } from '../db/models/index.ts';
 import { directoryFileSchema, type DirectoryFile } from './directory-import.schema.ts';
+import { formatPath } from '../domain/profile.ts';
 
 export interface ImportProblem {
   line: number | undefined;
@@ -21,10 +22,6 @@ export interface ImportSummary {
 }
 
 type Path = (string | number)[];
-
-function formatPath(path: Path): string {
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
-}
 
 /**
  * Parses and validates a directory file, naming each bad row by its line. Pure of I/O apart from the

@@ -9,7 +9,7 @@ import { checkCreditCode } from '../domain/credit-code.ts';
 import { DomainError } from '../domain/errors.ts';
 import { both, t, type MessageKey, type ParamValue } from '../i18n/index.ts';
 import type { OutboundMessage, PlatformName } from '../platforms/types.ts';
-import type { NoticeButton, NoticeJob } from '../queue/notice.ts';
+import { noticeJob, type NoticeButton } from '../queue/notice.ts';
 import { maskPhone } from '../shared/logger.ts';
 import type { Identity } from './identity.ts';
 import type { TicketServiceContext } from './tickets/create-ticket.ts';
@@ -183,10 +183,8 @@ function button(action: string, label: MessageKey): NoticeButton {
  * belong to no ticket; the id derives from subject, recipient and message so each is queued once.
  */
 async function notify(app: Pick<RegistrationContext, 'queues'>, subject: string, recipient: string, key: MessageKey, params: Record<string, ParamValue>, buttons?: NoticeButton[][]): Promise<void> {
-  const dedupeKey = ['n', 'join', subject, 'contact', recipient, key].join('.');
-  const data: NoticeJob = { recipient: { kind: 'contact', ref: recipient }, message: { key, params }, dedupeKey };
-  if (buttons) data.buttons = buttons;
-  await app.queues.notify.add(key, data, { jobId: dedupeKey.replace(/:/g, '_') });
+  const job = noticeJob({ kind: 'contact', ref: recipient }, key, params, ['n', 'join', subject, 'contact', recipient, key].join('.'), buttons ? { buttons } : {});
+  await app.queues.notify.add(job.name, job.data, job.opts);
 }
 
 /**

@@ -11,7 +11,9 @@ import type { ContactDoc, EnterpriseDoc } from '../db/models/index.ts';
 import { SERVICE_DAY_KINDS, type ServiceDayDoc, type ServiceDayKind, type ServiceDaySignupDoc } from '../db/models/service-days.ts';
 import { DomainError } from '../domain/errors.ts';
 import { both, type MessageKey } from '../i18n/index.ts';
-import type { NoticeButton, NoticeJob } from '../queue/notice.ts';
+import { noticeJob } from '../queue/notice.ts';
+import { formatShanghai } from '../shared/format.ts';
+import { button } from './tickets/ticket-notices.ts';
 import type { Identity } from './identity.ts';
 import type { TicketServiceContext } from './tickets/create-ticket.ts';
 
@@ -62,13 +64,6 @@ export interface ServiceDayAnswer {
 type ServiceDayRecord = ServiceDayDoc & { _id: mongoose.Types.ObjectId };
 
 const DUPLICATE_KEY = 11000;
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
-
-/** `2026-03-10 14:30` in Asia/Shanghai (no daylight saving there). */
-export function shanghaiTime(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
-}
-
 function viewOf(event: ServiceDayRecord): ServiceDayView {
   return {
     id: String(event._id),
@@ -79,10 +74,6 @@ function viewOf(event: ServiceDayRecord): ServiceDayView {
     enterprises: [...event.enterprises],
     createdBy: event.createdBy,
   };
-}
-
-function button(action: string, label: MessageKey): NoticeButton {
-  return { action, label: both(label) };
 }
 
 /**
@@ -116,12 +107,11 @@ export async function announceServiceDay(app: ServiceDayContext, input: Announce
   const contacts = await app.db.models.Contact.find(filter, { _id: 1 }).sort({ _id: 1 }).lean<{ _id: mongoose.Types.ObjectId }[]>();
   const buttons = [[button(`sd:yes:${id}`, 'service-day.button.yes'), button(`sd:no:${id}`, 'service-day.button.no')]];
   const key: MessageKey = 'service-day.notice.announce';
-  const params = { kind: both(`service-day.kind.${event.kind}`), title: event.title, when: shanghaiTime(event.startsAt), place: event.place };
+  const params = { kind: both(`service-day.kind.${event.kind}`), title: event.title, when: formatShanghai(event.startsAt), place: event.place };
   for (const contact of contacts) {
     const recipient = String(contact._id);
-    const dedupeKey = ['n', 'sd', id, 'contact', recipient].join('.');
-    const data: NoticeJob = { recipient: { kind: 'contact', ref: recipient }, message: { key, params }, buttons, dedupeKey };
-    await app.queues.notify.add(key, data, { jobId: dedupeKey });
+    const job = noticeJob({ kind: 'contact', ref: recipient }, key, params, ['n', 'sd', id, 'contact', recipient].join('.'), { buttons });
+    await app.queues.notify.add(job.name, job.data, job.opts);
   }
   app.logger.info({ event: id, kind: event.kind, enterprises: enterprises.length, notified: contacts.length }, 'service day announced');
   return { ...viewOf(event), notified: contacts.length };
@@ -141,7 +131,7 @@ async function findEvent(app: Pick<ServiceDayContext, 'db'>, eventId: string): P
  */
 export async function respondServiceDay(app: ServiceDayContext, who: Identity, eventId: string, attending: boolean): Promise<ServiceDayAnswer> {
   const event = await findEvent(app, eventId);
-  const answer = { title: event.title, when: shanghaiTime(event.startsAt), place: event.place };
+  const answer = { title: event.title, when: formatShanghai(event.startsAt), place: event.place };
   if (who.kind !== 'contact' || who.status !== 'active') throw new DomainError('service-day.forbidden', `a ${who.kind} cannot sign up`);
   // Re-read the contact: the identity was resolved when the message came in.
   const contact = await app.db.models.Contact.findOne({ _id: { $eq: who.contactId }, status: { $eq: 'active' } }).lean<ContactDoc>();

@@ -1,4 +1,4 @@
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+import { SHANGHAI_OFFSET_MS } from '../domain/working-days.ts';
 
 /** `2026-03-02 18:00` in Asia/Shanghai (UTC+8, no daylight saving), for texts people read. */
 export function formatShanghai(date: Date): string {

@@ -4,41 +4,26 @@ import { createFlowRunner, MemorySessionStore, type FlowInput, type Reply, type 
 import { rateFlow } from '../../flows/rate.flow.ts';
 import { t } from '../../src/i18n/index.ts';
 import { resolveSender } from '../../src/services/identity.ts';
-import { decideJoin, registerEnterprise } from '../../src/services/registration.ts';
 import { createTicket } from '../../src/services/tickets/create-ticket.ts';
 import { accept, resolve } from '../../src/services/tickets/officer-actions.ts';
 import { officialActor } from '../../src/services/tickets/ticket-directory.ts';
 import { loadTicket, type TicketRecord } from '../../src/services/tickets/ticket-store.ts';
 import { processAssign } from '../../src/workers/assign.worker.ts';
 import { createTestApp, type TestApp } from '../support/app-context.ts';
+import { contactRegistrar, type RegisteredContact } from '../support/contacts.ts';
 
 const ZHONGYUAN = '91410100MA40A00014';
 const LUOYANG = '91410300MA40C00034';
 let app: TestApp;
-let senders = 0;
-const firstContacts = new Map<string, Sender>();
+let contact: (enterprise?: string, approved?: boolean) => Promise<RegisteredContact>;
 
 beforeAll(async () => {
   app = await createTestApp('rateflow');
+  const register = contactRegistrar(app, { idPrefix: '8100', name: '李会计' });
+  contact = (enterprise = ZHONGYUAN, approved = true) => register(enterprise, approved);
 });
 afterAll(() => app.close());
 
-/**
- * A contact registered through the registration service. The first contact of an enterprise is active at
- * once; a later one is pending until the first approves it, which this does unless `approved` is false.
- */
-async function contact(enterprise = ZHONGYUAN, approved = true): Promise<Sender & { contactId: string }> {
-  const senderId = `8100${(senders += 1)}`;
-  const sender: Sender = { platform: 'telegram', senderId, chatId: senderId };
-  const result = await registerEnterprise(app, { sender, lang: 'zh-CN', enterprise: { creditCode: enterprise }, contact: { name: '李会计', phone: '13800138000' } });
-  const first = firstContacts.get(enterprise);
-  if (!first) firstContacts.set(enterprise, sender);
-  if (result.status === 'pending-approval' && approved && first) {
-    const { identity } = await resolveSender(app, first.platform, first.senderId);
-    await decideJoin(app, identity, result.contactId, true);
-  }
-  return { ...sender, contactId: result.contactId };
-}
 
 /** A complaint taken through the services to `resolved`: assigned by the worker, accepted, resolved. */
 async function resolvedTicket(owner: Sender & { contactId: string }, enterprise = ZHONGYUAN): Promise<TicketRecord> {

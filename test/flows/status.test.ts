@@ -3,37 +3,25 @@ import type { FlowDeps, Sender } from '../../flows/deps.ts';
 import { statusReplies } from '../../flows/status.ts';
 import { t } from '../../src/i18n/index.ts';
 import { resolveSender } from '../../src/services/identity.ts';
-import { decideJoin, registerEnterprise } from '../../src/services/registration.ts';
 import { createTicket } from '../../src/services/tickets/create-ticket.ts';
 import { getTicketForViewer, listTicketsForContact } from '../../src/services/tickets/ticket-queries.ts';
 import type { TicketRecord } from '../../src/services/tickets/ticket-store.ts';
 import { formatShanghai } from '../../src/shared/format.ts';
 import { createTestApp, type TestApp } from '../support/app-context.ts';
+import { contactRegistrar, type RegisteredContact } from '../support/contacts.ts';
 
 const ZHONGYUAN = '91410100MA40A00014';
 const LUOYANG = '91410300MA40C00034';
 let app: TestApp;
-let senders = 0;
-const firstContacts = new Map<string, Sender>();
+let contact: (enterprise?: string, approved?: boolean) => Promise<RegisteredContact>;
 
 beforeAll(async () => {
   app = await createTestApp('statuscmd');
+  const register = contactRegistrar(app, { idPrefix: '8200', name: '王主任' });
+  contact = (enterprise = ZHONGYUAN, approved = true) => register(enterprise, approved);
 });
 afterAll(() => app.close());
 
-/** A contact registered through the registration service (a later one approved by the first). */
-async function contact(enterprise = ZHONGYUAN): Promise<Sender & { contactId: string }> {
-  const senderId = `8200${(senders += 1)}`;
-  const sender: Sender = { platform: 'telegram', senderId, chatId: senderId };
-  const result = await registerEnterprise(app, { sender, lang: 'zh-CN', enterprise: { creditCode: enterprise }, contact: { name: '王主任', phone: '13800138000' } });
-  const first = firstContacts.get(enterprise);
-  if (!first) firstContacts.set(enterprise, sender);
-  if (result.status === 'pending-approval' && first) {
-    const { identity } = await resolveSender(app, first.platform, first.senderId);
-    await decideJoin(app, identity, result.contactId, true);
-  }
-  return { ...sender, contactId: result.contactId };
-}
 
 async function depsOf(sender: Sender): Promise<FlowDeps> {
   const { identity, lang } = await resolveSender(app, sender.platform, sender.senderId);

@@ -5,40 +5,25 @@ import { createFlowRunner, MemorySessionStore, type FlowInput, type Reply, type 
 import { submitFlow } from '../../flows/submit.flow.ts';
 import { t } from '../../src/i18n/index.ts';
 import { resolveSender } from '../../src/services/identity.ts';
-import { decideJoin, registerEnterprise } from '../../src/services/registration.ts';
 import type { SealedReporter } from '../../src/services/tickets/create-ticket.ts';
 import { draftTicketId, submitOnce } from '../../src/services/tickets/ticket-queries.ts';
 import type { TicketRecord } from '../../src/services/tickets/ticket-store.ts';
 import { formatShanghai } from '../../src/shared/format.ts';
 import { unseal } from '../../src/shared/seal.ts';
 import { createTestApp, type TestApp } from '../support/app-context.ts';
+import { contactRegistrar, type RegisteredContact } from '../support/contacts.ts';
 
 const ZHONGYUAN = '91410100MA40A00014';
 let app: TestApp;
-let senders = 0;
-const firstContacts = new Map<string, Sender>();
+let contact: (enterprise?: string, approved?: boolean) => Promise<RegisteredContact>;
 
 beforeAll(async () => {
   app = await createTestApp('submitflow');
+  const register = contactRegistrar(app, { idPrefix: '8000', name: '张经理' });
+  contact = (enterprise = ZHONGYUAN, approved = true) => register(enterprise, approved);
 });
 afterAll(() => app.close());
 
-/**
- * A contact registered through the registration service. The first contact of an enterprise is active at
- * once; a later one is pending until the first approves it, which this does unless `approved` is false.
- */
-async function contact(enterprise = ZHONGYUAN, approved = true): Promise<Sender & { contactId: string }> {
-  const senderId = `8000${(senders += 1)}`;
-  const sender: Sender = { platform: 'telegram', senderId, chatId: senderId };
-  const result = await registerEnterprise(app, { sender, lang: 'zh-CN', enterprise: { creditCode: enterprise }, contact: { name: '张经理', phone: '13800138000' } });
-  const first = firstContacts.get(enterprise);
-  if (!first) firstContacts.set(enterprise, sender);
-  if (result.status === 'pending-approval' && approved && first) {
-    const { identity } = await resolveSender(app, first.platform, first.senderId);
-    await decideJoin(app, identity, result.contactId, true);
-  }
-  return { ...sender, contactId: result.contactId };
-}
 
 function chat() {
   const store = new MemorySessionStore();

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { HistoryEventDoc } from '../../db/models/index.ts';
 import { TICKET_STATUSES } from '../../domain/ticket-state.ts';
+import { SHANGHAI_OFFSET_MS } from '../../domain/working-days.ts';
 import { revealReporter } from '../../services/tickets/discipline-actions.ts';
 import { verifyTicketHistory } from '../../services/tickets/verify-history.ts';
 import type { TicketRecord } from '../../services/tickets/ticket-store.ts';
@@ -11,7 +12,6 @@ import type { Registrar } from './registrar.ts';
 import { codeSchema, pageOf, pageQuery, pageSchema, queryFlag, ticketItemSchema, ticketNumberParams } from './schemas.ts';
 import { enterpriseNames, findVisibleTicket, overdueFilter, ticketDetail, ticketItem, ticketScope, within } from './ticket-scope.ts';
 
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 const PERIOD = /^(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])|H([12])))?$/;
 
 /** A Shanghai calendar period (`2026`, `2026-03`, `2026-Q1`, `2026-H2`) as [start, end). */

@@ -5,18 +5,14 @@
  */
 import type { LinkStatus, Period, ReminderSlot } from '../../domain/liaison-cadence.ts';
 import { both, type MessageKey, type ParamValue, type Text } from '../../i18n/index.ts';
-import type { NoticeJob } from '../../queue/notice.ts';
+import { noticeJob, type NoticeQueueJob } from '../../queue/notice.ts';
 
 /** A notify job as `Queue.addBulk` takes it. */
-export interface BulkNotice {
-  name: string;
-  data: NoticeJob;
-  opts: { jobId: string };
-}
+export type BulkNotice = NoticeQueueJob;
 
 /** The job of one notice to an official, identified by `dedupeKey`. */
 export function officialNotice(code: string, dedupeKey: string, key: MessageKey, params: Record<string, ParamValue>): BulkNotice {
-  return { name: key, data: { recipient: { kind: 'official', ref: code }, message: { key, params }, dedupeKey }, opts: { jobId: dedupeKey } };
+  return noticeJob({ kind: 'official', ref: code }, key, params, dedupeKey);
 }
 
 /** A period as people read it: "2026年上半年", "the second half of 2026", "2026年". */

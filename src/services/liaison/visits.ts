@@ -12,7 +12,7 @@ import { addLocalDays, type LocalDate } from '../../domain/holiday-calendar.ts';
 import { toShanghaiDate } from '../../domain/working-days.ts';
 import type { EnterpriseDoc, OfficialDoc } from '../../db/models/index.ts';
 import { MEAL_KINDS, VISIT_FORMS, type VisitDoc } from '../../db/models/liaison.ts';
-import type { NoticeJob } from '../../queue/notice.ts';
+import { noticeJob } from '../../queue/notice.ts';
 import { checkText, type TicketServiceContext } from '../tickets/create-ticket.ts';
 import { MAX_TEXT } from '../tickets/submission.schema.ts';
 import { inspectors } from '../tickets/ticket-directory.ts';
@@ -202,11 +202,7 @@ async function declareGift(ctx: TicketServiceContext, visit: VisitRecord, person
   const recipients = await disciplineRecipients(ctx);
   if (recipients.length === 0) ctx.logger.error({ visit: visit._id, official: person.code }, 'a gift was declared but no discipline inspector exists to tell');
   const params = { officer: `${person.name}（${person.code}）`, enterprise: enterprise.name, detail: `${visit.giftDetail ?? ''}（${visit.date}）` };
-  const jobs = recipients.map((code) => {
-    const dedupeKey = giftNoticeKey(visit._id, code);
-    const data: NoticeJob = { recipient: { kind: 'official', ref: code }, message: { key: 'notice.gift-declared', params }, dedupeKey };
-    return { name: 'notice.gift-declared', data, opts: { jobId: dedupeKey } };
-  });
+  const jobs = recipients.map((code) => noticeJob({ kind: 'official', ref: code }, 'notice.gift-declared', params, giftNoticeKey(visit._id, code)));
   if (jobs.length > 0) await ctx.queues.notify.addBulk(jobs);
   return recipients;
 }

@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import { RATING_LABELS, type RatingLevel } from '../../domain/rating.ts';
 import { resolutionDeadline, type Period } from '../../domain/three-rates.ts';
 import type { TicketStatus } from '../../domain/ticket-state.ts';
-import { toShanghaiDate } from '../../domain/working-days.ts';
+import { SHANGHAI_OFFSET_MS, toShanghaiDate } from '../../domain/working-days.ts';
 import { t } from '../../i18n/index.ts';
 import { formatShanghai } from '../../shared/format.ts';
 import { toCsv } from './csv.ts';
@@ -126,7 +126,6 @@ export async function ledgerRows(ctx: ReportContext, period: PeriodInput, option
   }));
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 /**
  * A spreadsheet date has no time zone: the cell must hold the Shanghai wall-clock time, so the instant is

@@ -1,5 +1,5 @@
 /** Builds the notices a ticket change sends: platform-neutral jobs for the notify queue. */
-import type { NoticeButton, NoticeJob, NoticeRecipient } from '../../queue/notice.ts';
+import { noticeJob, type NoticeButton, type NoticeRecipient } from '../../queue/notice.ts';
 import type { MessageKey, ParamValue } from '../../i18n/index.ts';
 import { both } from '../../i18n/index.ts';
 import type { OutboxJob, TicketRecord } from './ticket-store.ts';
@@ -28,9 +28,8 @@ export function notice(
 ): OutboxJob[] {
   if (!recipient) return [];
   const dedupeKey = ['n', String(ticket._id), cause, recipient.kind, recipient.ref, key].join('.').replace(/:/g, '_');
-  const data: NoticeJob = { recipient, message: { key, params }, dedupeKey, ticketId: String(ticket._id) };
-  if (buttons) data.buttons = buttons;
-  return [{ queue: 'notify', name: key, jobId: dedupeKey, data }];
+  const job = noticeJob(recipient, key, params, dedupeKey, { ticketId: String(ticket._id), ...(buttons ? { buttons } : {}) });
+  return [{ queue: 'notify', name: job.name, jobId: job.opts.jobId, data: job.data }];
 }
 
 /** A button whose label is an i18n key; `action` is a short stable id the handlers route (≤ 64 bytes). */
