@@ -89,13 +89,14 @@ export async function insertTicket(ctx: TicketContext, ticket: TicketRecord, eve
   const outbox = outboxItems(first, jobs);
   const stored: TicketRecord = { ...ticket, historyHead: first.hash, historySeq: first.seq };
   await collection(ctx).insertOne({ ...stored, outbox });
-  await flushOutbox(ctx, String(ticket._id));
+  await ticketLock(ctx, String(ticket._id), () => carryOut(ctx, String(ticket._id), outbox));
   return stored;
 }
 
 /**
  * Applies a change conditionally on the revision the caller read; throws `ticket.conflict` when someone
- * else changed the ticket first (the caller re-reads and decides again).
+ * else changed the ticket first (the caller re-reads and decides again). Returns the ticket as stored,
+ * computed from the change rather than read back: the update is top-level `$set`/`$unset` only.
  */
 export async function commitTicket(
   ctx: TicketContext,
@@ -106,24 +107,23 @@ export async function commitTicket(
   const to = change.set.status ?? ticket.status;
   const event = historyEvent(ticket, change.event, now, ticket.status, to);
   const outbox = outboxItems(event, change.jobs ?? []);
-  const update: mongo.UpdateFilter<StoredTicket> = {
-    $set: { ...change.set, historyHead: event.hash, historySeq: event.seq, updatedAt: now, rev: ticket.rev + 1 },
-    $push: { outbox: { $each: outbox } },
-  };
+  const set = { ...change.set, historyHead: event.hash, historySeq: event.seq, updatedAt: now, rev: ticket.rev + 1 };
+  const update: mongo.UpdateFilter<StoredTicket> = { $set: set, $push: { outbox: { $each: outbox } } };
   if (change.unset && change.unset.length > 0) update.$unset = Object.fromEntries(change.unset.map((k) => [k, '']));
-  const applied = await ticketLock(ctx, String(ticket._id), async () => {
-    // Under the lock the revision check cannot race, whatever the server's own isolation.
-    const current = await collection(ctx).findOne({ _id: ticket._id }, { projection: { rev: 1 } });
-    if (current?.rev !== ticket.rev) return false;
+  const id = String(ticket._id);
+  const applied = await ticketLock(ctx, id, async () => {
+    // Under the lock nobody else writes this ticket, so the filter on the revision cannot race whatever
+    // the server's own isolation; the outbox is carried out before the lock is let go.
     const result = await collection(ctx).updateOne({ _id: ticket._id, rev: ticket.rev }, update);
-    return result.matchedCount === 1;
+    if (result.matchedCount !== 1) return false;
+    await carryOut(ctx, id, outbox);
+    return true;
   });
   if (!applied) {
     throw new DomainError('ticket.conflict', `ticket ${ticket.number} changed since revision ${ticket.rev}`, { number: ticket.number });
   }
-  await flushOutbox(ctx, String(ticket._id));
-  const updated = await loadTicket(ctx, String(ticket._id));
-  if (!updated) throw new Error(`ticket ${ticket.number} vanished`);
+  const updated: TicketRecord = { ...ticket, ...set };
+  for (const key of change.unset ?? []) delete updated[key];
   return updated;
 }
 
@@ -139,20 +139,33 @@ async function flushLocked(ctx: TicketContext, ticketId: string): Promise<number
   const doc = await collection(ctx).findOne({ _id: ticketId }, { projection: { outbox: 1 } });
   const items = doc?.outbox ?? [];
   if (items.length === 0) return 0;
-  for (const item of items) {
-    if (item.kind === 'history') {
-      try {
-        await ctx.db.models.HistoryEvent.collection.insertOne({ ...item.event });
-      } catch (error) {
-        if ((error as { code?: number }).code !== 11000) throw error;
-      }
-    } else {
-      await addJob(ctx, JSON.parse(item.job) as OutboxJob);
+  await carryOut(ctx, ticketId, items);
+  return items.length;
+}
+
+/** Inserts the items' events, adds their jobs, then removes exactly those items from the outbox. */
+async function carryOut(ctx: TicketContext, ticketId: string, items: readonly OutboxItem[]): Promise<void> {
+  const events = items.flatMap((item) => (item.kind === 'history' ? [{ ...item.event }] : []));
+  if (events.length > 0) {
+    try {
+      // Unordered: an event already stored (a flush repeated after a crash) does not stop the others.
+      await ctx.db.models.HistoryEvent.collection.insertMany(events, { ordered: false });
+    } catch (error) {
+      if (!onlyDuplicates(error)) throw error;
     }
   }
+  const jobs = items.flatMap((item) => (item.kind === 'job' ? [JSON.parse(item.job) as OutboxJob] : []));
+  await Promise.all(jobs.map((job) => addJob(ctx, job)));
   // $pullAll with the items exactly as stored: FerretDB v1 ignores $pull conditions, but matches whole values.
-  await collection(ctx).updateOne({ _id: ticketId }, { $pullAll: { outbox: items } });
-  return items.length;
+  await collection(ctx).updateOne({ _id: ticketId }, { $pullAll: { outbox: [...items] } });
+}
+
+/** Whether a bulk insert failed only because some documents were there already. */
+function onlyDuplicates(error: unknown): boolean {
+  const { code, writeErrors } = error as { code?: number; writeErrors?: { code?: number }[] | { code?: number } };
+  if (writeErrors === undefined) return code === 11000;
+  const list = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
+  return list.length > 0 && list.every((e) => e.code === 11000);
 }
 
 async function addJob(ctx: TicketContext, job: OutboxJob): Promise<void> {
