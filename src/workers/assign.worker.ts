@@ -7,7 +7,7 @@ import { formatShanghai, excerpt } from '../shared/format.ts';
 import { act } from '../services/tickets/act.ts';
 import type { TicketServiceContext } from '../services/tickets/create-ticket.ts';
 import { enterpriseRecipient, notice, officialRecipient, officerButtons } from '../services/tickets/ticket-notices.ts';
-import { findOfficial, leadership, officerLoads, supervisorsOf, unitName } from '../services/tickets/ticket-directory.ts';
+import { asCandidate, findOfficial, leadership, officerLoads, supervisorsOf, unitName, unitOfficers } from '../services/tickets/ticket-directory.ts';
 import { loadTicket } from '../services/tickets/ticket-store.ts';
 import { markAssigned } from '../services/tickets/officer-actions.ts';
 
@@ -20,16 +20,19 @@ export async function processAssign(ctx: TicketServiceContext, job: AssignJob): 
   const current = await loadTicket(ctx, job.ticketId);
   if (!current || current.status !== 'submitted') return 'skipped';
   const assigned = await act(ctx, job.ticketId, { kind: 'system' }, 'assign', async (ticket) => {
-    const enterprise = ticket.enterprise ? await ctx.db.models.Enterprise.findOne({ creditCode: { $eq: ticket.enterprise } }).lean<EnterpriseDoc>() : null;
+    const enterprise = ticket.enterprise ? await ctx.db.models.Enterprise.findById(ticket.enterprise).lean<EnterpriseDoc>() : null;
     const chief = enterprise?.chiefOfficer;
-    let officer = pickAssignee(await officerLoads(ctx, ticket.unit), chief, ticket.unit, ticket.accusedUnit);
+    const officers = await unitOfficers(ctx, ticket.unit);
+    // The chief service officer, when eligible, takes it whatever the loads: count them only otherwise.
+    const chiefPick = chief !== undefined ? pickAssignee(officers.map((o) => asCandidate(o, 0)), chief, ticket.unit, ticket.accusedUnit) : undefined;
+    let officer = chiefPick !== undefined && chiefPick.code === chief ? chiefPick : pickAssignee(await officerLoads(ctx, officers), chief, ticket.unit, ticket.accusedUnit);
     // A unit with nobody to take it: its supervisor; failing that the leadership, so nothing waits unowned.
     const fallback = officer ? [] : [...(await supervisorsOf(ctx, ticket.unit)), ...(ticket.discipline ? [] : await leadership(ctx))];
     if (!officer && fallback[0]) officer = { code: fallback[0].code, unit: fallback[0].unit, active: true, openTickets: 0 };
     if (!officer) throw new DomainError('unit.no-officer', `unit ${ticket.unit} has no active officer`, { unit: ticket.unit });
     const now = ctx.clock.now();
     const code = officer.code;
-    const [unit, category, person] = [await unitName(ctx, ticket.unit), ctx.profile.categories.find((c) => c.code === ticket.category), await findOfficial(ctx, code)];
+    const [unit, category, person] = [await unitName(ctx, ticket.unit), ctx.profile.categories.find((c) => c.code === ticket.category), officers.find((o) => o.code === code) ?? (await findOfficial(ctx, code))];
     const params = {
       number: ticket.number,
       category: category?.name ?? { zh: ticket.category, en: ticket.category },
@@ -51,7 +54,7 @@ export async function processAssign(ctx: TicketServiceContext, job: AssignJob): 
         }),
       ],
     };
-  });
+  }, { ticket: current });
   await markAssigned(ctx, assigned);
   return 'assigned';
 }

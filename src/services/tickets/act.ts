@@ -54,10 +54,10 @@ export async function act(
   actor: Actor,
   action: TicketAction,
   plan: (ticket: TicketRecord, decision: Decision) => Promise<ActionPlan> | ActionPlan,
-  options: { bad?: boolean; facts?: (ticket: TicketRecord) => TicketFacts } = {},
+  options: { bad?: boolean; facts?: (ticket: TicketRecord) => TicketFacts; /** The ticket as the caller just read it: saves the first read. */ ticket?: TicketRecord } = {},
 ): Promise<TicketRecord> {
   for (let attempt = 1; ; attempt++) {
-    const ticket = await findTicket(ctx, ref);
+    const ticket = attempt === 1 && options.ticket ? options.ticket : await findTicket(ctx, ref);
     const facts = options.facts ? options.facts(ticket) : factsOf(ticket);
     const decision = decide(facts, action, actor, { maxTransfers: ctx.profile.rules.maxTransfers, ...(options.bad !== undefined ? { bad: options.bad } : {}) });
     const p = await plan(ticket, decision);

@@ -8,7 +8,7 @@ import type { NoticeButton } from '../../queue/notice.ts';
 import { act } from './act.ts';
 import { checkText, deadlineJobs, type TicketServiceContext } from './create-ticket.ts';
 import { button, enterpriseRecipient, notice, officialRecipient, officerButtons } from './ticket-notices.ts';
-import { findOfficial, officerLoads, supervisorsOf } from './ticket-directory.ts';
+import { findOfficial, officerLoads, supervisorsOf, unitOfficers } from './ticket-directory.ts';
 import type { TicketRecord } from './ticket-store.ts';
 
 const MAX_NOTE = 2000;
@@ -57,7 +57,7 @@ export async function transfer(ctx: TicketServiceContext, ref: string, actor: Ac
     const transfers = ticket.transfers + 1;
     const bounced = transfers >= ctx.profile.rules.maxTransfers;
     const supervisor = bounced ? (await supervisorsOf(ctx, unit.code))[0] : undefined;
-    const officer = supervisor ? { code: supervisor.code } : pickAssignee(await officerLoads(ctx, unit.code), undefined, unit.code);
+    const officer = supervisor ? { code: supervisor.code } : pickAssignee(await officerLoads(ctx, await unitOfficers(ctx, unit.code)), undefined, unit.code);
     if (!officer) throw new DomainError('unit.no-officer', `no officer in ${unit.code}`, { unit: unit.code });
     const now = ctx.clock.now();
     return {

@@ -27,22 +27,25 @@ export async function inspectors(ctx: TicketContext): Promise<OfficialDoc[]> {
   return ctx.db.models.Official.find({ roles: 'inspector', active: true }).sort({ code: 1 }).lean<OfficialDoc[]>();
 }
 
-/** The officers who may be assigned tickets of a unit, with their open-ticket loads. */
-export async function officerLoads(ctx: TicketContext, unit: string) {
-  const officers = await ctx.db.models.Official.find({ unit: { $eq: unit }, active: true, roles: { $in: ['officer', 'inspector'] } }).lean<OfficialDoc[]>();
+/** The officers who may be assigned tickets of a unit. */
+export async function unitOfficers(ctx: TicketContext, unit: string): Promise<OfficialDoc[]> {
+  return ctx.db.models.Official.find({ unit: { $eq: unit }, active: true, roles: { $in: ['officer', 'inspector'] } }).lean<OfficialDoc[]>();
+}
+
+/** Officers with their open-ticket loads (one aggregation over the tickets: only when routing needs it). */
+export async function officerLoads(ctx: TicketContext, officers: readonly OfficialDoc[]) {
   const codes = officers.map((o) => o.code);
   const counts = await ctx.db.models.Ticket.aggregate<{ _id: string; n: number }>([
     { $match: { assignee: { $in: codes }, status: { $in: ['assigned', 'accepted', 'reopened'] } } },
     { $group: { _id: '$assignee', n: { $sum: 1 } } },
   ]);
   const load = new Map(counts.map((c) => [c._id, c.n]));
-  return officers.map((o) => ({
-    code: o.code,
-    unit: o.unit,
-    active: o.active,
-    openTickets: load.get(o.code) ?? 0,
-    ...(o.lastAssignedAt ? { lastAssignedAt: o.lastAssignedAt } : {}),
-  }));
+  return officers.map((o) => asCandidate(o, load.get(o.code) ?? 0));
+}
+
+/** An official as routing sees them. */
+export function asCandidate(o: OfficialDoc, openTickets: number) {
+  return { code: o.code, unit: o.unit, active: o.active, openTickets, ...(o.lastAssignedAt ? { lastAssignedAt: o.lastAssignedAt } : {}) };
 }
 
 export async function unitName(ctx: TicketContext & { profile?: { units: { code: string; name: { zh: string; en: string } }[] } }, code: string) {
