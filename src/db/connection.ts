@@ -1,5 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
 import { registerModels, type Models } from './models/index.ts';
+import { keyDirectoryDocuments } from './migrations.ts';
 
 export interface Database {
   connection: Connection;
@@ -22,7 +23,7 @@ export function redactUri(uri: string): string {
  */
 export async function connectDatabase(
   uri: string,
-  options: { dbName?: string; attempts?: number; timeoutMs?: number; buildIndexes?: boolean } = {},
+  options: { dbName?: string; attempts?: number; timeoutMs?: number; buildIndexes?: boolean; monitorCommands?: boolean } = {},
 ): Promise<Database> {
   const attempts = options.attempts ?? 3;
   let lastError: unknown;
@@ -34,11 +35,14 @@ export async function connectDatabase(
       retryWrites: false,
       autoIndex: false,
       autoCreate: false,
+      // Benchmarks trace every command's duration by shape (scripts/bench/query-trace.ts).
+      ...(options.monitorCommands ? { monitorCommands: true } : {}),
     });
     try {
       await connection.asPromise();
       const models = registerModels(connection);
       if (options.buildIndexes !== false) {
+        await keyDirectoryDocuments(models);
         await Promise.all(Object.values(models).map((model) => model.createIndexes()));
       }
       return { connection, models, close: () => connection.close() };

@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { mongo } from 'mongoose';
-import type { Models, OfficialDoc } from '../db/models/index.ts';
+import { chatAccountKey, type Models, type OfficialDoc } from '../db/models/index.ts';
 import { directoryFileSchema, type DirectoryFile } from './directory-import.schema.ts';
 import { formatPath } from '../domain/profile.ts';
 
@@ -138,14 +138,14 @@ export async function importDirectory(models: Models, text: string): Promise<Imp
     )
       .filter((pair): pair is readonly ['telegram' | 'wechat', string] => pair[1] !== undefined)
       .map(([platform, userId]) => upsert(
-          { platform, userId },
+          { _id: chatAccountKey(platform, userId) },
           { platform, userId, chatId: userId, kind: 'official', ref: o.code },
           // A language the official chose in chat survives a re-import.
           { lang: 'zh-CN' },
         )),
   );
   await write('chat_accounts', models.ChatAccount, accounts);
-  await write('enterprises', models.Enterprise, file.enterprises.map((e) => upsert({ creditCode: e.creditCode }, e)));
+  await write('enterprises', models.Enterprise, file.enterprises.map((e) => upsert({ _id: e.creditCode }, e)));
   await write('links', models.Link, file.links.map((l) => upsert({ official: l.official, enterprise: l.enterprise }, l)));
   return summary;
 }

@@ -1,5 +1,5 @@
 /** Who is writing: the bridge from a platform identity to a contact of an enterprise or an official. */
-import type { ChatAccountDoc, ContactDoc, EnterpriseDoc, OfficialDoc } from '../db/models/index.ts';
+import { chatAccountKey, type ChatAccountDoc, type ContactDoc, type EnterpriseDoc, type OfficialDoc } from '../db/models/index.ts';
 import type { PlatformName } from '../platforms/types.ts';
 import type { Lang } from '../i18n/index.ts';
 import type { Actor } from '../domain/ticket-state.ts';
@@ -19,14 +19,14 @@ export interface ResolvedSender {
 /** Resolves a sender; inactive officials and contacts whose enterprise vanished count as unknown. */
 export async function resolveSender(ctx: Pick<TicketServiceContext, 'db'>, platform: PlatformName, senderId: string): Promise<ResolvedSender> {
   const { ChatAccount, Official, Contact, Enterprise } = ctx.db.models;
-  const account = await ChatAccount.findOne({ platform, userId: { $eq: senderId } }).lean<ChatAccountDoc>();
+  const account = await ChatAccount.findById(chatAccountKey(platform, String(senderId))).lean<ChatAccountDoc>();
   if (!account) return { identity: { kind: 'unknown' } };
   if (account.kind === 'official') {
     const official = await Official.findOne({ code: { $eq: account.ref }, active: true }).lean<OfficialDoc>();
     return { identity: official ? { kind: 'official', official } : { kind: 'unknown' }, lang: account.lang };
   }
   const contact = await Contact.findById(account.ref).lean<ContactDoc & { _id: unknown }>();
-  const enterprise = contact ? await Enterprise.findOne({ creditCode: contact.enterprise }).lean<EnterpriseDoc>() : null;
+  const enterprise = contact ? await Enterprise.findById(contact.enterprise).lean<EnterpriseDoc>() : null;
   if (!contact || !enterprise) return { identity: { kind: 'unknown' }, lang: account.lang };
   return {
     identity: { kind: 'contact', contactId: String(contact._id), name: contact.name, status: contact.status, enterprise },
@@ -43,6 +43,6 @@ export function actorOf(identity: Identity): Actor | undefined {
 
 /** Remembers a language choice (/lang). */
 export async function setLanguage(ctx: Pick<TicketServiceContext, 'db'>, platform: PlatformName, senderId: string, lang: Lang): Promise<boolean> {
-  const result = await ctx.db.models.ChatAccount.updateOne({ platform, userId: { $eq: senderId } }, { $set: { lang } });
+  const result = await ctx.db.models.ChatAccount.updateOne({ _id: chatAccountKey(platform, String(senderId)) }, { $set: { lang } });
   return result.matchedCount > 0;
 }

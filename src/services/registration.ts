@@ -4,7 +4,7 @@
  * one can speak for a company by merely knowing its (public) credit code.
  */
 import mongoose from 'mongoose';
-import type { ChatAccountDoc, ContactDoc, EnterpriseDoc } from '../db/models/index.ts';
+import { chatAccountKey, type ChatAccountDoc, type ContactDoc, type EnterpriseDoc } from '../db/models/index.ts';
 import { checkCreditCode } from '../domain/credit-code.ts';
 import { DomainError } from '../domain/errors.ts';
 import { both, t, type MessageKey, type ParamValue } from '../i18n/index.ts';
@@ -73,7 +73,7 @@ export async function registerEnterprise(app: RegistrationContext, input: Regist
   const registration = parseRegistration(input);
   const { ChatAccount, Contact } = app.db.models;
   const { sender } = registration;
-  const account = await ChatAccount.findOne({ platform: sender.platform, userId: { $eq: sender.senderId } }).lean<ChatAccountDoc>();
+  const account = await ChatAccount.findById(chatAccountKey(sender.platform, String(sender.senderId))).lean<ChatAccountDoc>();
   if (account) {
     const existing = await existingContact(app, registration, account);
     if (existing) return settle(app, existing);
@@ -134,7 +134,7 @@ async function createEnterprise(app: RegistrationContext, registration: Registra
   const { Enterprise } = app.db.models;
   try {
     // $setOnInsert: when someone else registered it a moment ago, theirs stands.
-    await Enterprise.updateOne({ creditCode: { $eq: fields.creditCode } }, { $setOnInsert: fields }, { upsert: true });
+    await Enterprise.updateOne({ _id: fields.creditCode }, { $setOnInsert: fields }, { upsert: true });
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
   }

@@ -52,7 +52,11 @@ export interface ContactDoc {
   approvedBy?: string;
 }
 
-/** Who a platform user is: the bridge from a chat identity to a contact or an official. */
+/**
+ * Who a platform user is: the bridge from a chat identity to a contact or an official. Keyed by
+ * `platform:userId` ({@link chatAccountKey}): every message looks its sender up, and FerretDB finds a
+ * document by `_id` without reading the others.
+ */
 export interface ChatAccountDoc {
   platform: 'telegram' | 'wechat' | 'playground';
   userId: string;
@@ -67,6 +71,11 @@ export interface ChatAccountDoc {
 export interface LinkDoc {
   official: string;
   enterprise: string;
+}
+
+/** The `_id` of a chat account. */
+export function chatAccountKey(platform: string, userId: string): string {
+  return `${platform}:${userId}`;
 }
 
 const localized = { zh: { type: String, required: true }, en: { type: String, required: true } };
@@ -91,8 +100,10 @@ const officialSchema = new Schema<OfficialDoc>(
   { versionKey: false },
 );
 
-const enterpriseSchema = new Schema<EnterpriseDoc>(
+const enterpriseSchema = new Schema<EnterpriseDoc & { _id: string }>(
   {
+    // Keyed by the credit code itself, for the same reason as chat accounts.
+    _id: { type: String, default(this: EnterpriseDoc) { return this.creditCode; } },
     creditCode: { type: String, required: true, unique: true },
     name: { type: String, required: true },
     ownership: { type: String, required: true },
@@ -114,8 +125,9 @@ const contactSchema = new Schema<ContactDoc>(
   { versionKey: false, timestamps: true },
 );
 
-const chatAccountSchema = new Schema<ChatAccountDoc>(
+const chatAccountSchema = new Schema<ChatAccountDoc & { _id: string }>(
   {
+    _id: { type: String, default(this: ChatAccountDoc) { return chatAccountKey(this.platform, this.userId); } },
     platform: { type: String, required: true },
     userId: { type: String, required: true },
     chatId: { type: String, required: true },

@@ -4,7 +4,7 @@
  * API accepts is a row `qinqing import` accepts, and the other way round.
  */
 import { z } from 'zod';
-import { OFFICIAL_ROLES, type OfficialDoc, type UnitDoc } from '../../db/models/index.ts';
+import { chatAccountKey, OFFICIAL_ROLES, type OfficialDoc, type UnitDoc } from '../../db/models/index.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { officialRowSchema } from '../../services/directory-import.schema.ts';
 import { ALL_ROLES, type Principal } from './auth.ts';
@@ -59,7 +59,7 @@ async function planChatAccounts(deps: AdminDeps, code: string, before: Partial<O
   });
   for (const { platform, next } of changes) {
     if (next === null) continue;
-    const holder = await ChatAccount.findOne({ platform, userId: { $eq: next } }).lean();
+    const holder = await ChatAccount.findById(chatAccountKey(platform, next)).lean();
     if (holder && !(holder.kind === 'official' && holder.ref === code)) throw new DomainError('chat-account.taken', `${platform} ${next} is taken`, { platform, userId: next });
   }
   return async () => {
@@ -68,7 +68,7 @@ async function planChatAccounts(deps: AdminDeps, code: string, before: Partial<O
       if (next !== null) {
         // A private chat: the chat id is the user id on both platforms (as the import does it).
         await ChatAccount.updateOne(
-          { platform, userId: { $eq: next } },
+          { _id: chatAccountKey(platform, next) },
           { $set: { platform, userId: next, chatId: next, kind: 'official', ref: code }, $setOnInsert: { lang: 'zh-CN' } },
           { upsert: true },
         );

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isValidObjectId } from 'mongoose';
-import type { ChatAccountDoc, ContactDoc, EnterpriseDoc, Models, OfficialDoc, OfficialRole } from '../../db/models/index.ts';
+import { chatAccountKey, type ChatAccountDoc, type ContactDoc, type EnterpriseDoc, type Models, type OfficialDoc, type OfficialRole } from '../../db/models/index.ts';
 import type { Profile } from '../../domain/profile.ts';
 import { projectRoot } from '../../runtime/paths.ts';
 import { importDirectory, parseDirectoryFile } from '../../services/directory-import.ts';
@@ -73,14 +73,14 @@ async function loadOnce(models: Models, profile: Profile, text: string): Promise
   for (const official of file.officials) {
     const id = officialPersona(official.code);
     await ChatAccount.updateOne(
-      { platform: { $eq: 'playground' }, userId: { $eq: id } },
+      { _id: chatAccountKey('playground', id) },
       { $set: { platform: 'playground', userId: id, chatId: id, kind: 'official', ref: official.code }, $setOnInsert: { lang: 'zh-CN' } },
       { upsert: true },
     );
   }
   for (const [i, enterprise] of file.enterprises.entries()) {
     const id = contactPersona(enterprise.creditCode);
-    if (await ChatAccount.exists({ platform: { $eq: 'playground' }, userId: { $eq: id } })) continue;
+    if (await ChatAccount.exists({ _id: chatAccountKey('playground', id) })) continue;
     // Keyed by enterprise and phone, so a load interrupted between the two writes finishes without a twin.
     const phone = `1380000${String(i + 1).padStart(4, '0')}`;
     const existing = await Contact.findOne({ enterprise: { $eq: enterprise.creditCode }, phone: { $eq: phone } }).lean<ContactDoc & { _id: unknown }>();

@@ -77,7 +77,7 @@ export async function createTicket(
   const submission = submissionSchema.parse(input);
   const text = checkText(submission.text, MIN_TEXT);
   const route = routeCategory(ctx.profile, submission.category, submission.accusedUnit);
-  const enterprise = await ctx.db.models.Enterprise.findOne({ creditCode: { $eq: submission.enterprise } }).lean<EnterpriseDoc>();
+  const enterprise = await ctx.db.models.Enterprise.findById(submission.enterprise).lean<EnterpriseDoc>();
   if (!enterprise) throw new DomainError('ticket.forbidden', `unknown enterprise ${submission.enterprise}`, { action: 'submit' });
   // Only an active contact speaks for the enterprise; a pending one waits for approval.
   const contact = /^[0-9a-f]{24}$/.test(submission.contact)
