@@ -12,6 +12,7 @@ import { createBot } from '../../src/runtime/bot.ts';
 import { deadlineJobs } from '../../src/services/tickets/create-ticket.ts';
 import { startWorkers } from '../../src/workers/runtime.ts';
 import { noChannels } from '../../src/workers/notify.worker.ts';
+import { traceQueries } from './query-trace.ts';
 import { createBenchApp, fmt, median, numberArg, percentile, section, sleep, table, ZHONGYUAN, type BenchApp, type BenchEnv } from './support.ts';
 
 export const DESCRIPTION = '我公司申报的人防工程审批已超过法定时限两周，至今没有答复，影响开工，请帮助协调。';
@@ -176,15 +177,20 @@ interface RunResult {
   baseline: PhaseResult;
 }
 
-async function oneRun(env: BenchEnv, n: number, concurrency: number): Promise<RunResult> {
-  const app = await createBenchApp(env, 'intake');
+async function oneRun(env: BenchEnv, n: number, concurrency: number, trace: boolean): Promise<RunResult> {
+  const app = await createBenchApp(env, 'intake', { monitorCommands: trace });
   const playground = createPlaygroundAdapter({ maxPersonas: 4 * concurrency });
   const bot = createBot(app, [playground], { keyPrefix: app.keyPrefix, floodLimit: 1000 });
   await bot.start();
   const workers = await startWorkers(app, { connection: app.redis, prefix: app.prefix, channels: noChannels, queues: ['tickets'] });
   try {
     const personas = await seedContacts(app, 0, 2 * n);
+    const tracer = trace ? traceQueries(app.db.connection) : undefined;
     const peak = await handlerPhase(app, playground, personas.slice(0, n), { concurrency }, 0);
+    if (tracer) {
+      process.stderr.write(`database time by command shape, peak phase:\n${tracer.report()}\n`);
+      tracer.stop();
+    }
     const half = await handlerPhase(app, playground, personas.slice(n), { perSecond: peak.perSecond / 2 }, n);
     const baseline = await baselinePhase(app, n, concurrency);
     return { peak, half, baseline };
@@ -201,7 +207,7 @@ export async function runIntake(env: BenchEnv, argv: readonly string[], command:
   const concurrency = numberArg(argv, 'concurrency', 8);
   const results: RunResult[] = [];
   for (let run = 1; run <= runs; run++) {
-    const result = await oneRun(env, n, concurrency);
+    const result = await oneRun(env, n, concurrency, argv.includes('--trace'));
     process.stderr.write(`intake run ${run}/${runs}: peak ${fmt(result.peak.perSecond)}/s, half p99 ${result.half.p99} ms, baseline ${fmt(result.baseline.perSecond)}/s\n`);
     results.push(result);
   }

@@ -89,9 +89,9 @@ export async function startEnv(): Promise<BenchEnv> {
 /** A services context on the bench servers: its own database and queue prefix, the real clock. */
 export type BenchApp = TicketServiceContext & { db: Database; redis: Redis; prefix: string; keyPrefix: string; dataKey: Buffer; close(): Promise<void> };
 
-export async function createBenchApp(env: BenchEnv, label: string, options: { directory?: boolean } = {}): Promise<BenchApp> {
+export async function createBenchApp(env: BenchEnv, label: string, options: { directory?: boolean; monitorCommands?: boolean } = {}): Promise<BenchApp> {
   const name = `bench_${label}_${randomUUID().slice(0, 8)}`;
-  const db = await connectDatabase(env.mongoUri, { dbName: name });
+  const db = await connectDatabase(env.mongoUri, { dbName: name, monitorCommands: options.monitorCommands === true });
   const redis = createRedis(env.redisUrl, 'worker');
   const prefix = `{${name}}`;
   const profile = loadProfile('henan-rfb');
