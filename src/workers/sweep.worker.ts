@@ -5,9 +5,13 @@
 import type { TicketServiceContext } from '../services/tickets/create-ticket.ts';
 import { assignJob } from '../services/tickets/create-ticket.ts';
 import { flushOutbox, ticketsWithPendingOutbox } from '../services/tickets/ticket-store.ts';
+import { loadsOlderThan, recountLoads } from '../services/tickets/officer-load.ts';
 
 /** Grace before a ticket counts as stuck: a healthy flush or assignment takes milliseconds. */
 export const SWEEP_GRACE_MS = 30_000;
+
+/** How often officers' open-ticket counters are recounted from the tickets. */
+export const LOAD_RECOUNT_MS = 15 * 60_000;
 
 export interface SweepResult {
   flushed: number;
@@ -36,5 +40,8 @@ export async function sweepUnqueuedTickets(ctx: TicketServiceContext): Promise<S
       requeued += 1;
     }
   }
+  // Officers' loads are counters moved by each change: recounted from the tickets now and then, so one
+  // lost between a write and its count (a crash) skews routing for minutes, not for ever.
+  if (await loadsOlderThan(ctx, LOAD_RECOUNT_MS)) await recountLoads(ctx);
   return { flushed, requeued };
 }

@@ -9,6 +9,7 @@ import { act } from './act.ts';
 import { checkText, deadlineJobs, type TicketServiceContext } from './create-ticket.ts';
 import { button, enterpriseRecipient, notice, officialRecipient, officerButtons } from './ticket-notices.ts';
 import { findOfficial, officerLoads, supervisorsOf, unitOfficers } from './ticket-directory.ts';
+import { markAssignedAt } from './officer-load.ts';
 import type { TicketRecord } from './ticket-store.ts';
 
 const MAX_NOTE = 2000;
@@ -82,7 +83,7 @@ export async function transfer(ctx: TicketServiceContext, ref: string, actor: Ac
 
 /** Routing's tie-breaker, recorded only once the assignment is committed. */
 export async function markAssigned(ctx: TicketServiceContext, ticket: TicketRecord): Promise<void> {
-  if (ticket.assignee) await ctx.db.models.Official.updateOne({ code: ticket.assignee }, { $set: { lastAssignedAt: ticket.assignedAt ?? ctx.clock.now() } });
+  if (ticket.assignee) await markAssignedAt(ctx, ticket.assignee, ticket.assignedAt ?? ctx.clock.now());
 }
 
 /** Asks the unit's supervisor for more working days, with a reason. */

@@ -3,6 +3,7 @@ import type { OfficialDoc } from '../../db/models/index.ts';
 import type { Actor } from '../../domain/ticket-state.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { TicketContext } from './ticket-store.ts';
+import { readLoads } from './officer-load.ts';
 
 export async function findOfficial(ctx: TicketContext, code: string): Promise<OfficialDoc | undefined> {
   return (await ctx.db.models.Official.findOne({ code: { $eq: code } }).lean<OfficialDoc>()) ?? undefined;
@@ -32,15 +33,13 @@ export async function unitOfficers(ctx: TicketContext, unit: string): Promise<Of
   return ctx.db.models.Official.find({ unit: { $eq: unit }, active: true, roles: { $in: ['officer', 'inspector'] } }).lean<OfficialDoc[]>();
 }
 
-/** Officers with their open-ticket loads (one aggregation over the tickets: only when routing needs it). */
+/** Officers with their open-ticket loads and last assignments (Redis counters, see officer-load.ts). */
 export async function officerLoads(ctx: TicketContext, officers: readonly OfficialDoc[]) {
-  const codes = officers.map((o) => o.code);
-  const counts = await ctx.db.models.Ticket.aggregate<{ _id: string; n: number }>([
-    { $match: { assignee: { $in: codes }, status: { $in: ['assigned', 'accepted', 'reopened'] } } },
-    { $group: { _id: '$assignee', n: { $sum: 1 } } },
-  ]);
-  const load = new Map(counts.map((c) => [c._id, c.n]));
-  return officers.map((o) => asCandidate(o, load.get(o.code) ?? 0));
+  const loads = await readLoads(ctx, officers.map((o) => o.code));
+  return officers.map((o) => {
+    const load = loads.get(o.code);
+    return asCandidate({ ...o, ...(load?.lastAssignedAt ? { lastAssignedAt: load.lastAssignedAt } : {}) }, load?.open ?? 0);
+  });
 }
 
 /** An official as routing sees them. */

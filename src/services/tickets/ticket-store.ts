@@ -13,6 +13,7 @@ import type { TicketDoc, HistoryEventDoc } from '../../db/models/index.ts';
 import { hashEvent } from '../../domain/history-chain.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { withLock } from '../locks.ts';
+import { countChange } from './officer-load.ts';
 import type { JobPayloads } from '../../queue/queues.ts';
 
 export type TicketRecord = TicketDoc & { _id: string };
@@ -89,6 +90,7 @@ export async function insertTicket(ctx: TicketContext, ticket: TicketRecord, eve
   const outbox = outboxItems(first, jobs);
   const stored: TicketRecord = { ...ticket, historyHead: first.hash, historySeq: first.seq };
   await collection(ctx).insertOne({ ...stored, outbox });
+  await countChange(ctx, undefined, stored);
   await ticketLock(ctx, String(ticket._id), () => carryOut(ctx, String(ticket._id), outbox));
   return stored;
 }
@@ -116,6 +118,7 @@ export async function commitTicket(
     // the server's own isolation; the outbox is carried out before the lock is let go.
     const result = await collection(ctx).updateOne({ _id: ticket._id, rev: ticket.rev }, update);
     if (result.matchedCount !== 1) return false;
+    await countChange(ctx, ticket, { status: to, assignee: 'assignee' in change.set ? change.set.assignee : change.unset?.includes('assignee') ? undefined : ticket.assignee });
     await carryOut(ctx, id, outbox);
     return true;
   });
