@@ -6,6 +6,7 @@ import type { NoticeJob } from '../../src/queue/notice.ts';
 import { createTelegramAdapter, type TelegramAdapter, type TelegramLogger } from '../../src/platforms/telegram/telegram.adapter.ts';
 import { createBot } from '../../src/runtime/bot.ts';
 import { startWorkers } from '../../src/workers/runtime.ts';
+import { traceQueries } from './query-trace.ts';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../../test/support/fake-telegram-api.ts';
 import { createBenchApp, fmt, median, numberArg, section, sleep, table, type BenchEnv } from './support.ts';
 
@@ -49,8 +50,9 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
 const sentCount = (fake: FakeTelegramApi): number => [...fake.sent.values()].reduce((sum, list) => sum + list.length, 0);
 
 /** The notify worker (Telegram gap 1000 ms, 30/s) over the real adapter. */
-async function throughWorker(env: BenchEnv, count: number, chats: number): Promise<Delivery> {
-  const app = await createBenchApp(env, 'notices', { directory: false });
+async function throughWorker(env: BenchEnv, count: number, chats: number, trace: boolean): Promise<Delivery> {
+  const app = await createBenchApp(env, 'notices', { directory: false, monitorCommands: trace });
+  const tracer = trace ? traceQueries(app.db.connection) : undefined;
   const fake = await startFakeTelegramApi({ limits: LIMITS });
   try {
     const accounts = Array.from({ length: chats }, (_, i) => ({ platform: 'telegram', userId: chatOf(i, chats), chatId: chatOf(i, chats), kind: 'official', ref: `bench-${i}`, lang: 'zh-CN' }));
@@ -62,7 +64,7 @@ async function throughWorker(env: BenchEnv, count: number, chats: number): Promi
     for (let i = 0; i < jobs.length; i += 500) await app.queues.notify.addBulk(jobs.slice(i, i + 500));
     const adapter = createTelegramAdapter({ token: fake.token, apiRoot: fake.apiRoot, logger: quiet });
     const bot = createBot(app, [adapter], { keyPrefix: app.keyPrefix });
-    const workers = await startWorkers(app, { connection: app.redis, prefix: app.prefix, channels: bot.channels, queues: ['notify'], chatGapMs: { telegram: 1000 }, notifyPerSecond: 30 });
+    const workers = await startWorkers(app, { connection: app.redis, prefix: app.prefix, channels: bot.channels, queues: ['notify'] });
     try {
       await until(() => sentCount(fake) >= count, (count / 20) * 1000 + 60_000);
       // Late duplicates (a retried job whose first send did land) would come within a few seconds.
@@ -70,6 +72,7 @@ async function throughWorker(env: BenchEnv, count: number, chats: number): Promi
     } finally {
       await workers.close();
     }
+    if (tracer) process.stderr.write(`database time by command shape, notify worker:\n${tracer.report()}\n`);
     return delivery(fake, count);
   } finally {
     await fake.close();
@@ -103,7 +106,7 @@ export async function runNotices(env: BenchEnv, argv: readonly string[], command
   const runs = numberArg(argv, 'runs', 3);
   const results: { worker: Delivery; ideal: Delivery }[] = [];
   for (let run = 1; run <= runs; run++) {
-    const worker = await throughWorker(env, count, chats);
+    const worker = await throughWorker(env, count, chats, argv.includes('--trace'));
     const ideal = await idealPacer(count, chats);
     process.stderr.write(`notices run ${run}/${runs}: worker ${fmt(worker.perSecond)}/s (${worker.tooMany} × 429, ${worker.lost} lost, ${worker.duplicated} dup), ideal ${fmt(ideal.perSecond)}/s\n`);
     results.push({ worker, ideal });
@@ -116,7 +119,7 @@ export async function runNotices(env: BenchEnv, argv: readonly string[], command
   const verdict = (ok: boolean): string => (ok ? 'met' : 'missed');
   const body = [
     `${count} notices to ${chats} chats, ${runs} runs (rates are medians; 429, lost and duplicated are totals over all runs). ` +
-      'Worker: jobs queued first, then `startWorkers` with `queues: [\'notify\']`, Telegram chat gap 1000 ms, `notifyPerSecond: 30`, concurrency 4, channels from `createBot` over `createTelegramAdapter` with `apiRoot` at the fake Bot API (`test/support/fake-telegram-api.ts`, limits 30/s overall and 1/s per chat over a sliding second). ' +
+      'Worker: jobs queued first, then `startWorkers` with `queues: [\'notify\']`, the default pacing (Telegram: 1050 ms between two notices to a chat, 28 a second overall, slots reserved in Redis), the default notify concurrency (64), channels from `createBot` over `createTelegramAdapter` with `apiRoot` at the fake Bot API (`test/support/fake-telegram-api.ts`, limits 30/s overall and 1/s per chat over a sliding second). ' +
       'Rate: accepted sendMessage calls over the span from the first to the last. Lost/duplicated: the texts the fake accepted against the dedupe keys. ' +
       'Baseline: the same sends through `adapter.send`, one every 34.3 ms, chats round-robin.',
     '',

@@ -21,6 +21,8 @@ export interface NoticeJob {
   ticketId?: string;
   /** The send slot reserved for this notice in its chat (ms since epoch), once it has one. */
   sendAt?: number;
+  /** Where the notice goes, as found when its slot was reserved: the send uses that same chat. */
+  chat?: { platform: 'telegram' | 'wechat' | 'playground'; chatId: string; lang: 'zh-CN' | 'en' };
 }
 
 /** A notify job as `Queue.add`/`addBulk` take it. */

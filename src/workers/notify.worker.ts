@@ -1,5 +1,6 @@
 /** The notify job: deliver a notice once, through the recipient's channel, and record what happened. */
 import type { NoticeJob } from '../queue/notice.ts';
+import type { NoticeDoc } from '../db/models/index.ts';
 import type { OutboundMessage, PlatformName, SendResult } from '../platforms/types.ts';
 import type { TicketServiceContext } from '../services/tickets/create-ticket.ts';
 import { renderNotice } from '../services/notices/render-notice.ts';
@@ -42,7 +43,7 @@ export async function processNotice(
   const existing = await Notice.findOne({ _id: job.dedupeKey }).lean();
   if (existing?.status === 'sent') return 'duplicate';
   const now = ctx.clock.now();
-  const chat = await resolveRecipient(ctx, job.recipient, (platform) => channels.running?.(platform) ?? true);
+  const chat = job.chat ?? (await resolveRecipient(ctx, job.recipient, (platform) => channels.running?.(platform) ?? true));
   const base = {
     dedupeKey: job.dedupeKey,
     recipient: job.recipient,
@@ -57,26 +58,39 @@ export async function processNotice(
   }
   if (pace) await pace(chat);
   const message = renderNotice(job, chat.lang);
-  await Notice.updateOne(
-    { _id: job.dedupeKey },
-    { $set: { ...base, platform: chat.platform, chatId: chat.chatId, text: message.text, status: 'pending' }, $setOnInsert: { createdAt: now }, $inc: { attempts: 1 } },
-    { upsert: true },
-  );
+  // One write per attempt, after it: a crash during the send leaves the job to be retried (stalled), and
+  // only a recorded `sent` stops a resend. The first attempt inserts (FerretDB inserts far faster than it
+  // upserts); a later one updates what the earlier left.
+  const record = async (status: NoticeDoc['status'], more: Partial<NoticeDoc> = {}, unset = false): Promise<void> => {
+    const fields = { ...base, platform: chat.platform, chatId: chat.chatId, text: message.text, status, ...more };
+    if (!existing) {
+      try {
+        await Notice.collection.insertOne({ _id: job.dedupeKey, ...fields, createdAt: now, attempts: 1 } as never);
+        return;
+      } catch (error) {
+        if ((error as { code?: number }).code !== 11000) throw error;
+      }
+    }
+    await Notice.updateOne({ _id: job.dedupeKey }, { $set: fields, $inc: { attempts: 1 }, ...(unset ? { $unset: { detail: '' } } : {}) });
+  };
   const sending = channels.send(chat.platform, chat.chatId, message);
   const result: SendResult = sending ? await sending : { ok: false, reason: 'unreachable', detail: `no ${chat.platform} channel is running` };
   if (result.ok) {
-    await Notice.updateOne({ _id: job.dedupeKey }, { $set: { status: 'sent', sentAt: ctx.clock.now() }, $unset: { detail: '' } });
+    await record('sent', { sentAt: ctx.clock.now() }, true);
     if (job.ticketId && existing?.status === 'held') {
       await appendTicketEvent(ctx, job.ticketId, { action: 'notice-delivered', data: { notice: job.message.key, recipient: job.recipient.kind, platform: chat.platform, late: true } });
     }
     return 'sent';
   }
-  if (result.reason === 'rate-limited') throw new RateLimitedError(result.retryAfterMs);
+  if (result.reason === 'rate-limited') {
+    await record('pending', { detail: `rate limited: retry after ${result.retryAfterMs} ms` });
+    throw new RateLimitedError(result.retryAfterMs);
+  }
   if (result.reason === 'failed') {
-    await Notice.updateOne({ _id: job.dedupeKey }, { $set: { status: 'failed', detail: result.detail } });
+    await record('failed', { detail: result.detail });
     throw new Error(`send failed: ${result.detail}`);
   }
-  await Notice.updateOne({ _id: job.dedupeKey }, { $set: { status: 'held', detail: result.detail } });
+  await record('held', { detail: result.detail });
   await markHeldChat(ctx, chat.platform, chat.chatId);
   if (job.ticketId && existing?.status !== 'held') {
     await appendTicketEvent(ctx, job.ticketId, { action: 'notice-held', data: { notice: job.message.key, recipient: job.recipient.kind, platform: chat.platform, reason: result.detail } });

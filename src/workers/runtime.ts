@@ -18,8 +18,10 @@ export interface WorkerOptions {
   /** Per-chat spacing for sends, by platform (ms); Telegram allows about one message a second per chat. */
   chatGapMs?: Partial<Record<string, number>>;
   concurrency?: number;
-  /** Telegram's overall limit is about 30 messages a second. */
-  notifyPerSecond?: number;
+  /** Notices in hand at once (most of them only wait for their send slot). */
+  notifyConcurrency?: number;
+  /** Sends per second over all chats, by platform (0: no limit). Telegram allows about 30. */
+  sendsPerSecond?: Partial<Record<string, number>>;
   sweepEveryMs?: number;
   /** Which queues this process works (default all): notices need the chat adapters, so they run with the bot. */
   queues?: readonly ('tickets' | 'sla' | 'notify' | 'maintenance' | 'liaison')[];
@@ -30,33 +32,74 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-const DEFAULT_GAPS: Record<string, number> = { telegram: 1000, wechat: 2000, playground: 0 };
+// Telegram allows one message a second per chat: a little more, for the jitter between leaving and arriving.
+const DEFAULT_GAPS: Record<string, number> = { telegram: 1050, wechat: 2000, playground: 0 };
+/** A little under Telegram's 30/s: sends leave on their slots, but arrive with some jitter. */
+const DEFAULT_RATES: Record<string, number> = { telegram: 28, wechat: 20, playground: 0 };
 
 /**
- * Reserves the next free send slot of a chat: returns when the caller may send (now, or later). Each
- * caller gets its own slot, so notices queued for one chat go out in the order they asked, one gap apart.
+ * Reserves the send slot of one notice: the first instant that is at least a chat gap after the chat's
+ * previous notice and has room in the platform's per-second budget. The budget is kept per wall-clock
+ * second (a hash field per second holding that second's next free instant), slots inside a second one
+ * `spacing` apart, so no sliding second holds more than the rate. Each caller gets a slot of its own:
+ * notices to one chat go out in the order they asked.
+ * KEYS: chat's next free instant, the platform's per-second budget. ARGV: now, chat gap, spacing (ms).
  */
 const RESERVE_SLOT = `
 local now = tonumber(ARGV[1])
 local gap = tonumber(ARGV[2])
-local free = tonumber(redis.call('GET', KEYS[1]) or '0')
-local slot = math.max(now, free)
-redis.call('SET', KEYS[1], slot + gap, 'PX', slot + gap - now + 1000)
+local spacing = tonumber(ARGV[3])
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+if spacing > 0 then
+  for _ = 1, 3600 do
+    local second = math.floor(slot / 1000)
+    local free = tonumber(redis.call('HGET', KEYS[2], second) or '0')
+    local candidate = math.max(slot, free, second * 1000)
+    if candidate < (second + 1) * 1000 then
+      slot = candidate
+      redis.call('HSET', KEYS[2], second, math.ceil(candidate + spacing))
+      break
+    end
+    slot = (second + 1) * 1000
+  end
+  local current = math.floor(now / 1000)
+  for old = current - 10, current - 2 do redis.call('HDEL', KEYS[2], old) end
+  redis.call('PEXPIRE', KEYS[2], math.max(slot - now, 0) + 10000)
+end
+if gap > 0 then redis.call('SET', KEYS[1], slot + gap, 'PX', math.max(slot + gap - now, 0) + 1000) end
 return slot`;
 
+/** A slot this close is waited for in the process: a timer keeps the schedule, a queue round trip would not. */
+const WAIT_IN_PROCESS_MS = 2500;
+/** A later slot is waited for in BullMQ's delayed set, coming back this much early to wait the rest here. */
+const COME_BACK_EARLY_MS = 1500;
+
 /**
- * Spaces sends to one chat. The first time a job comes it reserves a slot; if the slot is later, the job
- * waits for it (without using up an attempt) and, on waking, sends without reserving again.
+ * Paces a notice. The first time a job comes it reserves a slot (and remembers its chat). A near slot is
+ * waited for here; a far one in BullMQ's delayed set (without using up an attempt), returning a little
+ * early so the send still leaves on time: sends that leave late bunch up, and bunches meet the limit.
+ * BullMQ's own limiter is not used: it would count the pass that only reserves.
  */
-async function waitForChatSlot(redis: Redis, job: Job<NoticeJob>, token: string | undefined, key: string, gapMs: number): Promise<void> {
-  if (gapMs <= 0) return;
-  const now = Date.now();
+async function waitForSendSlot(
+  redis: Redis,
+  job: Job<NoticeJob>,
+  token: string | undefined,
+  chat: ResolvedChat,
+  keys: { chat: string; budget: string },
+  pacing: { gapMs: number; perSecond: number },
+): Promise<void> {
+  if (pacing.gapMs <= 0 && pacing.perSecond <= 0) return;
   const reserved = job.data.sendAt;
-  if (reserved !== undefined && reserved <= now + 50) return;
-  const slot = reserved ?? Number(await redis.eval(RESERVE_SLOT, 1, key, now, gapMs));
-  if (slot <= now) return;
-  if (reserved === undefined) await job.updateData({ ...job.data, sendAt: slot });
-  await job.moveToDelayed(slot, token);
+  const spacing = pacing.perSecond > 0 ? 1000 / pacing.perSecond : 0;
+  const slot = reserved ?? Number(await redis.eval(RESERVE_SLOT, 2, keys.chat, keys.budget, Date.now(), pacing.gapMs, spacing));
+  const wait = slot - Date.now();
+  if (wait <= 0) return;
+  if (wait <= WAIT_IN_PROCESS_MS) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    return;
+  }
+  if (reserved === undefined) await job.updateData({ ...job.data, sendAt: slot, chat });
+  await job.moveToDelayed(slot - COME_BACK_EARLY_MS, token);
   throw new DelayedError();
 }
 
@@ -89,22 +132,35 @@ export async function startWorkers(ctx: TicketServiceContext & { redis: Redis },
     );
   }
   if (wanted.has('notify')) {
+    const rates = { ...DEFAULT_RATES, ...options.sendsPerSecond };
     const notify: Worker<NoticeJob> = new Worker<NoticeJob>(
       QUEUE_NAMES.notify,
       async (job, token) => {
-        const pace = (chat: ResolvedChat) => waitForChatSlot(ctx.redis, job, token, `${prefix}:chat-gap:${chat.platform}:${chat.chatId}`, gaps[chat.platform] ?? 1000);
+        const pace = (chat: ResolvedChat) =>
+          waitForSendSlot(
+            ctx.redis,
+            job,
+            token,
+            chat,
+            { chat: `${prefix}:chat-gap:${chat.platform}:${chat.chatId}`, budget: `${prefix}:send-budget:${chat.platform}` },
+            { gapMs: gaps[chat.platform] ?? 1000, perSecond: rates[chat.platform] ?? 0 },
+          );
         try {
           return await processNotice(ctx, job.data, options.channels, pace);
         } catch (error) {
           if (error instanceof RateLimitedError) {
-            // The platform said how long to wait: the whole queue waits, and this job is not charged an attempt.
+            // The platform said how long to wait: the whole queue waits, and this job is not charged an
+            // attempt. Its slot has passed: it reserves a new one when it comes back.
+            const { sendAt: _passed, ...rest } = job.data;
+            await job.updateData(rest);
             await notify.rateLimit(error.retryAfterMs);
             throw Worker.RateLimitError();
           }
           throw error;
         }
       },
-      { ...base, concurrency, limiter: { max: options.notifyPerSecond ?? 30, duration: 1000 } },
+      // Most notices in hand are only waiting for their slot (up to WAIT_IN_PROCESS_MS): room for a few seconds' worth.
+      { ...base, concurrency: options.notifyConcurrency ?? 64 },
     );
     workers.push(notify);
   }

@@ -330,7 +330,8 @@ describe('WeChat end to end', () => {
 
     const arrivals = await Promise.all([li.next('RF-2026-900001'), li.next('RF-2026-900002')]);
     const [first = Number.NaN, second = Number.NaN] = arrivals.map((r) => r.at).sort((a, b) => a - b);
-    expect(second - first).toBeGreaterThanOrEqual(2000);
+    // Slots are 2 s apart when they leave; a timer and the event loop add a few ms either way on arrival.
+    expect(second - first).toBeGreaterThanOrEqual(1950);
     // The first went at once, so the gap is pacing and not a slow worker; the second waited one slot, not two.
     expect(first - queuedAt).toBeLessThan(1500);
     expect(second - first).toBeLessThan(4000);
