@@ -175,7 +175,10 @@ export interface LinkFacts {
 export interface LinkAssessment {
   status: LinkStatus;
   daysLeft: number;
-  /** The reminder to send today, if one falls today and the link is short; its key makes it sent once. */
+  /**
+   * The reminder due today, if one falls today and the link is short: its official's reminder for the
+   * slot (which names this link among the official's short ones), keyed so it is sent once.
+   */
   reminder?: { slot: ReminderSlot; key: string };
 }
 
@@ -194,19 +197,21 @@ export function assessLink(
   const slots = remindersDue(calendar, rules.reminderDaysBeforePeriodEnd, today, halfYearOf);
   for (const slot of slots) {
     const status = linkStatus(rules, slot.period, tallyVisits(visits, slot.period), link.leadership);
-    if (!status.satisfied) return { status, daysLeft: daysLeft(calendar, today, slot.period), reminder: { slot, key: reminderKey(link, slot) } };
+    if (!status.satisfied) return { status, daysLeft: daysLeft(calendar, today, slot.period), reminder: { slot, key: officialReminderKey(link.official, slot) } };
   }
   const period = halfYearOf(today);
   return { status: linkStatus(rules, period, tallyVisits(visits, period), link.leadership), daysLeft: daysLeft(calendar, today, period) };
 }
 
 /**
- * The stable identity of one reminder: (link, period, kind). Used as the notice's dedupe key and job id,
- * so it holds no `:` (BullMQ refuses it in ids). An official code may hold a `.`, but the parts after
- * it have fixed shapes (an 18-character credit code, a period, a kind), so two links never share a key.
+ * The stable identity of an official's reminder in a slot: (official, period, kind). One reminder lists
+ * all the official's short links, so a scan run twice, or by two workers at once, queues it once. Used as
+ * the notice's dedupe key and job id, so it holds no `:` (BullMQ refuses it in ids). The official code
+ * comes last: it may hold a `.`, but the parts before it have fixed shapes (a period, a kind), so two
+ * officials or slots never share a key.
  */
-export function reminderKey(link: Pick<LinkFacts, 'official' | 'enterprise'>, slot: Pick<ReminderSlot, 'period' | 'kind'>): string {
-  return ['liaison', 'link', link.official, link.enterprise, slot.period.key, slot.kind].join('.');
+export function officialReminderKey(official: string, slot: Pick<ReminderSlot, 'period' | 'kind'>): string {
+  return ['liaison', 'remind', slot.period.key, slot.kind, official].join('.');
 }
 
 /** The identity of a symposium reminder to one leadership member: (the leading group, year, kind, member). */

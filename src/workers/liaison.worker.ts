@@ -2,7 +2,9 @@
  * The `liaison` queue: every morning the scan reminds officials whose linked enterprises are not yet
  * visited (30, 14 and 3 working days before a half-year ends, and the first working day after it), and
  * the leadership of a missing symposium; every Monday each unit's supervisors get a digest of who has
- * no link and who is behind. Reminders go out as notice jobs whose ids are their (link, period, kind)
+ * no link and who is behind. An official gets one reminder per slot naming all the linked enterprises
+ * still short (not one message per link: a hundred of those are unreadable on a phone and trickle out
+ * at a chat's send rate). Reminders go out as notice jobs whose ids are their (official, period, kind)
  * keys, so a scan run twice, or by two workers at once, queues each reminder once.
  */
 import { Worker, type ConnectionOptions } from 'bullmq';
@@ -12,7 +14,7 @@ import {
   halfYearOf,
   linkStatus,
   needsLink,
-  reminderKey,
+  officialReminderKey,
   remindersDue,
   symposiumReminderKey,
   symposiumStatus,
@@ -23,7 +25,8 @@ import {
 import { toShanghaiDate } from '../domain/working-days.ts';
 import { QUEUE_NAMES, type JobPayloads, type Queues } from '../queue/queues.ts';
 import { countVisits, enterpriseNames, linkBatches, officialFacts, type OfficialFacts, type VisitCounts } from '../services/liaison/liaison-data.ts';
-import { digestNotice, linkReminder, symposiumReminder, type BulkNotice, type UnitDigest } from '../services/liaison/liaison-notices.ts';
+import { DIGEST_MAX_NAMES, digestNotice, officialReminder, symposiumReminder, type BulkNotice, type UnitDigest } from '../services/liaison/liaison-notices.ts';
+import { shortLinks } from '../services/liaison/short-links.ts';
 import type { TicketServiceContext } from '../services/tickets/create-ticket.ts';
 
 /** A liaison job's payload. */
@@ -36,12 +39,21 @@ export interface ScanSummary {
   slots: string[];
   linksRead: number;
   visitsRead: number;
+  /** Links found short, counted once for each half-year slot due. */
+  shortLinks: number;
+  /**
+   * Reminder notices queued: one per official with a short link, per half-year slot. A re-run counts
+   * them again, though the queue keeps the first of each (same job id).
+   */
   reminders: number;
   symposiumReminders: number;
 }
 
+/** Jobs per `addBulk`: one Redis round trip each, without one huge command. */
+const BULK = 1000;
+
 async function queueNotices(ctx: TicketServiceContext, jobs: BulkNotice[]): Promise<void> {
-  if (jobs.length > 0) await ctx.queues.notify.addBulk(jobs);
+  for (let from = 0; from < jobs.length; from += BULK) await ctx.queues.notify.addBulk(jobs.slice(from, from + BULK));
 }
 
 /** One run's reads, each done once however many reminders fall today. */
@@ -74,34 +86,37 @@ function scanReads(ctx: TicketServiceContext, officials: Map<string, OfficialFac
   };
 }
 
-/** Reminds every active official whose link is short in `slot`'s half-year; streams the links. */
-async function remindLinks(ctx: TicketServiceContext, today: LocalDate, slot: ReminderSlot, reads: ScanReads): Promise<{ read: number; sent: number }> {
-  const { tally } = await reads.visits(slot.period);
-  const days = daysLeft(ctx.calendar, today, slot.period);
+/**
+ * Reminds every active official with a short link in each half-year slot due: one pass over the links,
+ * grouping the short ones per official (bounded: the names a reminder shows and a count of the rest),
+ * then one reminder per official and slot, queued in bulk.
+ */
+async function remindLinks(ctx: TicketServiceContext, today: LocalDate, slots: ReminderSlot[], reads: ScanReads): Promise<{ read: number; short: number; sent: number }> {
+  const perSlot = await Promise.all(slots.map(async (slot) => ({ slot, tally: (await reads.visits(slot.period)).tally, found: shortLinks(DIGEST_MAX_NAMES) })));
   let read = 0;
-  let sent = 0;
-  // One bulk add in flight while the cursor reads on: Redis and the database work side by side, and
-  // at most two batches of jobs are ever held.
-  let queuing: Promise<void> = Promise.resolve();
   for await (const batch of linkBatches(ctx)) {
     read += batch.length;
-    const short = batch.flatMap((link) => {
+    for (const link of batch) {
       const official = reads.officials.get(link.official);
-      if (!official?.active) return [];
-      const status = linkStatus(ctx.profile.rules, slot.period, tally(link.official, link.enterprise), official.leadership);
-      return status.satisfied ? [] : [{ link, status }];
-    });
-    if (short.length === 0) continue;
-    const names = await reads.names();
-    const jobs = short.map(({ link, status }) => linkReminder(slot, reminderKey(link, slot), link.official, names.get(link.enterprise) ?? link.enterprise, status, days));
-    await queuing;
-    queuing = queueNotices(ctx, jobs);
-    // Handled here too, so a cursor error that ends the loop first leaves no unhandled rejection.
-    queuing.catch(() => undefined);
-    sent += short.length;
+      if (!official?.active) continue;
+      for (const { slot, tally, found } of perSlot) {
+        const status = linkStatus(ctx.profile.rules, slot.period, tally(link.official, link.enterprise), official.leadership);
+        if (!status.satisfied) found.add(link.official, link.enterprise, status);
+      }
+    }
   }
-  await queuing;
-  return { read, sent };
+  let short = 0;
+  let sent = 0;
+  for (const { slot, found } of perSlot) {
+    if (found.count === 0) continue;
+    const names = await reads.names();
+    const days = daysLeft(ctx.calendar, today, slot.period);
+    const jobs = [...found.officials()].map((shortfall) => officialReminder(slot, officialReminderKey(shortfall.official, slot), shortfall, names, days));
+    await queueNotices(ctx, jobs);
+    short += found.count;
+    sent += jobs.length;
+  }
+  return { read, short, sent };
 }
 
 /** Reminds the leadership when the year's symposiums (R(2)) fall short. */
@@ -117,22 +132,23 @@ async function remindSymposium(ctx: TicketServiceContext, today: LocalDate, slot
 /**
  * The daily scan for `today` (Asia/Shanghai). On a day no reminder falls it reads nothing. On a
  * reminder day it reads the officials, the year's visits (counted per link in memory) and the links,
- * each once and through cursors, and queues a reminder per short link in bulk.
+ * each once and through cursors, and queues one reminder per official with short links, in bulk.
  */
 export async function scanLiaison(ctx: TicketServiceContext, today: LocalDate): Promise<ScanSummary> {
   parseLocalDate(today);
   const thresholds = ctx.profile.rules.reminderDaysBeforePeriodEnd;
   const halfSlots = remindersDue(ctx.calendar, thresholds, today, halfYearOf);
   const yearSlots = ctx.profile.rules.symposiumsPerYear > 0 ? remindersDue(ctx.calendar, thresholds, today, yearOf) : [];
-  const summary: ScanSummary = { today, slots: [...halfSlots, ...yearSlots].map((s) => `${s.period.key}.${s.kind}`), linksRead: 0, visitsRead: 0, reminders: 0, symposiumReminders: 0 };
+  const summary: ScanSummary = { today, slots: [...halfSlots, ...yearSlots].map((s) => `${s.period.key}.${s.kind}`), linksRead: 0, visitsRead: 0, shortLinks: 0, reminders: 0, symposiumReminders: 0 };
   if (halfSlots.length === 0 && yearSlots.length === 0) return summary;
   const reads = scanReads(ctx, await officialFacts(ctx), summary);
   // Read side by side: the visits to count, and the names a reminder day almost always needs.
   await Promise.all([...halfSlots.map((slot) => reads.visits(slot.period)), ...(halfSlots.length > 0 ? [reads.names()] : [])]);
-  for (const slot of halfSlots) {
-    const { read, sent } = await remindLinks(ctx, today, slot, reads);
-    summary.linksRead += read;
-    summary.reminders += sent;
+  if (halfSlots.length > 0) {
+    const { read, short, sent } = await remindLinks(ctx, today, halfSlots, reads);
+    summary.linksRead = read;
+    summary.shortLinks = short;
+    summary.reminders = sent;
   }
   for (const slot of yearSlots) summary.symposiumReminders += await remindSymposium(ctx, today, slot, reads);
   ctx.logger.info(summary, 'liaison scan');

@@ -8,8 +8,8 @@ import {
   missedDay,
   needsLink,
   previousPeriod,
+  officialReminderKey,
   reminderDay,
-  reminderKey,
   remindersDue,
   symposiumReminderKey,
   symposiumStatus,
@@ -116,29 +116,41 @@ describe('a link over the half-year boundary', () => {
   it('a visit on the first day of the next half-year does not rescue the one before', () => {
     const a = assessLink(working, rules, '2026-07-01', link, ['2026-07-01']);
     expect(a.status).toMatchObject({ period: { key: '2026-H1' }, done: 0, missing: 1, satisfied: false });
-    expect(a.reminder).toEqual({ slot: { period: halfYearOf('2026-06-30'), kind: 'missed' }, key: 'liaison.link.rf-works-01.91410100MA40A00014.2026-H1.missed' });
+    expect(a.reminder).toEqual({ slot: { period: halfYearOf('2026-06-30'), kind: 'missed' }, key: 'liaison.remind.2026-H1.missed.rf-works-01' });
   });
 
   it('reminds only a link still short, and says how many days are left', () => {
     const due = assessLink(working, rules, '2026-06-26', link, ['2025-12-30']);
-    expect(due.reminder?.key).toBe('liaison.link.rf-works-01.91410100MA40A00014.2026-H1.before-3');
+    expect(due.reminder?.key).toBe('liaison.remind.2026-H1.before-3.rf-works-01');
     expect(due.daysLeft).toBe(3);
     expect(assessLink(working, rules, '2026-06-26', link, ['2026-01-05']).reminder).toBeUndefined();
     expect(assessLink(working, rules, '2026-06-25', link, []).reminder).toBeUndefined();
   });
 
-  it('gives each reminder a key of its own and the same key every time', () => {
+  it('gives each official one reminder key per slot, the same every time', () => {
     const h1 = halfYearOf('2026-01-01');
     const keys = new Set([
-      reminderKey(link, { period: h1, kind: 'before-30' }),
-      reminderKey(link, { period: h1, kind: 'before-14' }),
-      reminderKey(link, { period: halfYearOf('2026-07-01'), kind: 'before-30' }),
-      reminderKey({ ...link, enterprise: '91410300MA40C00034' }, { period: h1, kind: 'before-30' }),
-      symposiumReminderKey('rf-leader-01', { period: yearOf('2026-01-01'), kind: 'before-30' }),
+      officialReminderKey(link.official, { period: h1, kind: 'before-30' }),
+      officialReminderKey(link.official, { period: h1, kind: 'before-14' }),
+      officialReminderKey(link.official, { period: h1, kind: 'missed' }),
+      officialReminderKey(link.official, { period: halfYearOf('2026-07-01'), kind: 'before-30' }),
+      officialReminderKey('rf-works-02', { period: h1, kind: 'before-30' }),
+      // A code with a dot cannot pass for another official's key: the fixed-shape parts come first.
+      officialReminderKey('before-30.rf-works-01', { period: h1, kind: 'missed' }),
+      symposiumReminderKey('rf-works-01', { period: yearOf('2026-01-01'), kind: 'before-30' }),
     ]);
-    expect(keys.size).toBe(5);
-    expect(reminderKey(link, { period: h1, kind: 'before-30' })).toBe(reminderKey({ ...link }, { period: halfYearOf('2026-06-30'), kind: 'before-30' }));
+    expect(keys.size).toBe(7);
+    expect(officialReminderKey(link.official, { period: h1, kind: 'before-30' })).toBe(officialReminderKey('rf-works-01', { period: halfYearOf('2026-06-30'), kind: 'before-30' }));
+    expect(officialReminderKey(link.official, { period: h1, kind: 'before-30' })).toBe('liaison.remind.2026-H1.before-30.rf-works-01');
     for (const key of keys) expect(key).not.toContain(':');
+  });
+
+  it('two short links of one official point to the same reminder', () => {
+    const other = { ...link, enterprise: '91410300MA40C00034' };
+    const a = assessLink(working, rules, '2026-06-26', link, []);
+    const b = assessLink(working, rules, '2026-06-26', other, []);
+    expect(a.reminder?.key).toBe('liaison.remind.2026-H1.before-3.rf-works-01');
+    expect(b.reminder?.key).toBe(a.reminder?.key);
   });
 });
 
@@ -152,7 +164,7 @@ describe('rules', () => {
     expect(linkStatus(rules, h2, tallyVisits(['2026-02-01', '2026-03-01'], h2), true)).toMatchObject({ done: 0, missing: 1, satisfied: false });
     expect(linkStatus(rules, h2, tallyVisits(['2026-09-01'], h2), false)).toMatchObject({ satisfied: true });
     expect(linkStatus(rules, h2, tallyVisits(['2025-09-01', '2026-09-01'], h2), true).yearDone).toBe(1);
-    expect(assessLink(working, rules, '2026-12-29', leader, ['2026-09-01']).reminder?.key).toBe('liaison.link.rf-leader-01.91410100MA40A00014.2026-H2.before-3');
+    expect(assessLink(working, rules, '2026-12-29', leader, ['2026-09-01']).reminder?.key).toBe('liaison.remind.2026-H2.before-3.rf-leader-01');
   });
 
   it('a rule of zero visits is always met', () => {

@@ -1,11 +1,13 @@
 /**
- * The notices of the liaison rules: reminders to officials, symposium reminders to the leadership, and
- * the supervisors' weekly digest. Each is a notify job whose id is its dedupe key, so adding it twice (a
- * scan run again, or on two workers) queues it once, and the notify worker never sends a key twice.
+ * The notices of the liaison rules: reminders to officials (one per official and slot, naming its short
+ * links), symposium reminders to the leadership, and the supervisors' weekly digest. Each is a notify
+ * job whose id is its dedupe key, so adding it twice (a scan run again, or on two workers) queues it
+ * once, and the notify worker never sends a key twice.
  */
-import type { LinkStatus, Period, ReminderSlot } from '../../domain/liaison-cadence.ts';
+import type { Period, ReminderSlot } from '../../domain/liaison-cadence.ts';
 import { both, type MessageKey, type ParamValue, type Text } from '../../i18n/index.ts';
 import { noticeJob, type NoticeQueueJob } from '../../queue/notice.ts';
+import type { OfficialShortfall } from './short-links.ts';
 
 /** A notify job as `Queue.addBulk` takes it. */
 export type BulkNotice = NoticeQueueJob;
@@ -24,18 +26,35 @@ export function periodText(period: Period): Text {
 }
 
 /**
- * The reminder of one link. A leadership member short on the year's rule (R(2)) rather than the
- * half-year's is told the year's figures; anyone else the half-year's.
+ * An official's one reminder in a slot, naming its short links (the first {@link DIGEST_MAX_NAMES}, then
+ * "and N more"). A leadership member in the second half is told the year's rule (R(2)) beside the
+ * half-year's, with both counts for each enterprise; anyone else the half-year's. `names` maps credit
+ * codes to names; a code without a name is shown as it is.
  */
-export function linkReminder(slot: ReminderSlot, key: string, official: string, enterprise: string, status: LinkStatus, days: number): BulkNotice {
-  const yearShort = status.yearRequired !== undefined && (status.yearDone ?? 0) < status.yearRequired && status.done >= status.required;
-  const missed = slot.kind === 'missed';
+export function officialReminder(slot: ReminderSlot, key: string, shortfall: OfficialShortfall, names: ReadonlyMap<string, string>, days: number): BulkNotice {
+  const leadership = shortfall.yearRequired !== undefined;
   const year = slot.period.key.slice(0, 4);
-  const params: Record<string, ParamValue> = yearShort
-    ? { enterprise, year, done: status.yearDone ?? 0, required: status.yearRequired ?? 0, end: slot.period.end, days }
-    : { enterprise, period: periodText(slot.period), done: status.done, required: status.required, end: slot.period.end, days };
-  const message: MessageKey = missed ? (yearShort ? 'liaison.notice.missed-leadership' : 'liaison.notice.missed') : yearShort ? 'liaison.notice.remind-leadership' : 'liaison.notice.remind';
-  return officialNotice(official, key, message, params);
+  const { required } = shortfall;
+  const items = shortfall.links.map((link): Text => {
+    const name = names.get(link.enterprise) ?? link.enterprise;
+    if (leadership) return both('liaison.reminder.item-leadership', { name, year, done: link.done, yearDone: link.yearDone ?? 0 });
+    return link.done > 0 ? both('liaison.reminder.item-done', { name, done: link.done, required }) : { zh: name, en: name };
+  });
+  const listed = joinTexts(items);
+  const more = shortfall.more > 0 ? both('liaison.reminder.more', { count: shortfall.more }) : { zh: '', en: '' };
+  const params: Record<string, ParamValue> = {
+    period: periodText(slot.period),
+    year,
+    count: shortfall.links.length + shortfall.more,
+    required,
+    yearRequired: shortfall.yearRequired ?? 0,
+    enterprises: { zh: listed.zh + more.zh, en: listed.en + more.en },
+    end: slot.period.end,
+    days,
+  };
+  const message: MessageKey =
+    slot.kind === 'missed' ? (leadership ? 'liaison.reminder.missed-leadership' : 'liaison.reminder.missed') : leadership ? 'liaison.reminder.before-leadership' : 'liaison.reminder.before';
+  return officialNotice(shortfall.official, key, message, params);
 }
 
 /** The symposium reminder of one leadership member. */
@@ -52,8 +71,12 @@ export function nameList(items: { name: string; count?: number }[]): Text {
   if (items.length === 0) return both('liaison.none');
   const shown = items.slice(0, DIGEST_MAX_NAMES).map((item) => (item.count === undefined ? { zh: item.name, en: item.name } : both('liaison.digest.behind-item', { name: item.name, count: item.count })));
   const more = items.length > DIGEST_MAX_NAMES ? [both('liaison.digest.more', { count: items.length - DIGEST_MAX_NAMES })] : [];
-  const all = [...shown, ...more];
-  return { zh: all.map((t) => t.zh).join('、'), en: all.map((t) => t.en).join(', ') };
+  return joinTexts([...shown, ...more]);
+}
+
+/** Texts as one list in both languages: 、 between the Chinese items, commas between the English. */
+function joinTexts(texts: Text[]): Text {
+  return { zh: texts.map((t) => t.zh).join('、'), en: texts.map((t) => t.en).join(', ') };
 }
 
 /** What a unit's digest reports. */
