@@ -56,6 +56,8 @@ export interface BenchEnv {
   redisUrl: string;
   loadAtStart: readonly number[];
   versions: { node: string; redis: string; ferretdb: string };
+  /** The servers' process ids, for benchmarks that measure their CPU. */
+  serverPids: { redis: number; ferretdb: number };
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startEnv(): Promise<BenchEnv> {
       redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
       ferretdb: `${ferret ?? 'unknown'} (wire ${String(build.version ?? '?')})`,
     },
+    serverPids: { redis: redis.pid, ferretdb: ferretdb.pid },
     close: async () => {
       await stopLocalServers(home);
       rmSync(home, { recursive: true, force: true });
