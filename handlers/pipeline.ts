@@ -53,7 +53,8 @@ const errorBoundary: Middleware = async (ctx, next) => {
       ctx.reply(t(ctx.lang, 'error.unavailable'));
       log.warn({ ...where, err: (error as Error).message }, 'service unavailable; asking for redelivery');
       // Forget the message so the platform's redelivery (or the user's resend) is processed, not dropped.
-      await ctx.services.redis.del(dedupeKey(ctx)).catch(() => undefined);
+      // Not awaited: with Redis down the client's retries would hold the apology back for seconds.
+      void ctx.services.redis.del(dedupeKey(ctx)).catch(() => undefined);
       throw new ServiceUnavailableError((error as Error).message, ctx.replies);
     }
     log.error({ ...where, err: error instanceof Error ? error.stack : String(error) }, 'handler failed');

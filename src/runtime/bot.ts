@@ -45,14 +45,17 @@ export function createBot(app: TicketServiceContext & { redis: Redis }, adapters
     }
   }
 
+  const apologies = onceEach(10 * 60_000);
+
   async function onMessage(message: InboundMessage): Promise<void> {
     const adapter = byPlatform.get(message.platform);
     if (message.callback?.id && adapter?.answerCallback) await adapter.answerCallback(message.callback.id).catch(() => undefined);
     try {
       await deliver(message, await handleMessage(services, message));
     } catch (error) {
-      if (error instanceof ServiceUnavailableError) {
-        // Tell the person, then fail the update so the platform delivers it again.
+      if (error instanceof ServiceUnavailableError && apologies.first(message)) {
+        // Tell the person (once per message, however often it is redelivered during the outage), then fail
+        // the update so the platform delivers it again.
         await deliver(message, [...error.replies]).catch(() => undefined);
       }
       throw error;
@@ -68,6 +71,29 @@ export function createBot(app: TicketServiceContext & { redis: Redis }, adapters
     },
     stop: async () => {
       for (const adapter of adapters) await adapter.stop();
+    },
+  };
+}
+
+/**
+ * Remembers which messages were told "briefly unavailable" in the last `ttlMs` (in memory: a restart may
+ * say it once more). `first` is true the first time a message is seen.
+ */
+function onceEach(ttlMs: number, max = 10_000): { first(message: InboundMessage): boolean } {
+  const seen = new Map<string, number>();
+  return {
+    first(message) {
+      const now = Date.now();
+      const key = `${message.platform}:${message.platformMessageId}`;
+      const at = seen.get(key);
+      if (at !== undefined && now - at < ttlMs) return false;
+      seen.set(key, now);
+      // Maps iterate in insertion order: the oldest go first.
+      for (const [old, when] of seen) {
+        if (seen.size <= max && now - when < ttlMs) break;
+        seen.delete(old);
+      }
+      return true;
     },
   };
 }

@@ -8,6 +8,7 @@ import { processAssign } from './assign.worker.ts';
 import { processDeadline } from './deadline.worker.ts';
 import { processNotice, RateLimitedError, type Channels } from './notify.worker.ts';
 import { sweepUnqueuedTickets } from './sweep.worker.ts';
+import { replanAfterRedisRestart } from './redis-recovery.ts';
 import { scheduleLiaison, startLiaisonWorker } from './liaison.worker.ts';
 import type { ResolvedChat } from '../services/notices/recipients.ts';
 
@@ -165,7 +166,17 @@ export async function startWorkers(ctx: TicketServiceContext & { redis: Redis },
     workers.push(notify);
   }
   if (wanted.has('maintenance')) {
-    workers.push(new Worker<SweepJob>(QUEUE_NAMES.maintenance, async () => sweepUnqueuedTickets(ctx), { ...base, concurrency: 1 }));
+    workers.push(
+      new Worker<SweepJob>(
+        QUEUE_NAMES.maintenance,
+        async () => {
+          const swept = await sweepUnqueuedTickets(ctx);
+          const replanned = await replanAfterRedisRestart(ctx);
+          return { ...swept, ...(replanned !== undefined ? { replanned } : {}) };
+        },
+        { ...base, concurrency: 1 },
+      ),
+    );
     // One scheduler entry however many worker processes start: upsert by id is idempotent.
     await ctx.queues.maintenance.upsertJobScheduler('sweep', { every: options.sweepEveryMs ?? 60_000 }, { name: 'sweep', data: { sweep: 'unqueued-tickets' } });
   }

@@ -1,0 +1,59 @@
+/**
+ * After Redis restarts it may hold an older snapshot than the last writes (or nothing): deadline jobs
+ * queued since are gone, and with them the reminders and escalations of those tickets. Redis's run id
+ * changes on every start; the sweeper compares it with the one it last saw (kept in Redis itself, so a
+ * restored snapshot brings back the old one) and, when it changed, plans every open ticket's deadline jobs
+ * again. Job ids are deterministic and the deadline worker acts once per id, so a job that was not lost is
+ * not doubled.
+ */
+import type { TicketRecord } from '../services/tickets/ticket-store.ts';
+import { deadlineJobs, type TicketServiceContext } from '../services/tickets/create-ticket.ts';
+
+type Span = Parameters<typeof deadlineJobs>[2];
+
+/** The deadline spans a ticket in this state still waits on, with when each began. */
+function openSpans(ticket: TicketRecord): { kind: Span; start: Date; due: Date }[] {
+  const { deadlines } = ticket;
+  switch (ticket.status) {
+    case 'submitted':
+    case 'assigned':
+      return [
+        { kind: 'respond', start: ticket.submittedAt, due: deadlines.respondBy },
+        { kind: 'resolve', start: ticket.submittedAt, due: deadlines.resolveBy },
+      ];
+    case 'accepted':
+      return [{ kind: 'resolve', start: ticket.submittedAt, due: deadlines.resolveBy }];
+    case 'reopened': {
+      // Reopened by a bad rating: the rectification span starts with it.
+      const start = ticket.ratings.at(-1)?.at ?? ticket.updatedAt;
+      return deadlines.rectifyBy ? [{ kind: 'rectify', start, due: deadlines.rectifyBy }] : [];
+    }
+    case 'resolved':
+      return deadlines.rateBy ? [{ kind: 'rating', start: ticket.resolvedAt ?? ticket.updatedAt, due: deadlines.rateBy }] : [];
+    default:
+      return [];
+  }
+}
+
+/** Plans the open tickets' deadline jobs again when Redis restarted since the last look; returns how many were added. */
+export async function replanAfterRedisRestart(ctx: TicketServiceContext): Promise<number | undefined> {
+  const runId = /run_id:(\w+)/.exec(await ctx.redis.info('server'))?.[1] ?? 'unknown';
+  const key = `qinqing:{${ctx.db.connection.name}}:redis-run-id`;
+  if ((await ctx.redis.get(key)) === runId) return undefined;
+  const open = await ctx.db.models.Ticket.find({ status: { $in: ['submitted', 'assigned', 'accepted', 'reopened', 'resolved'] } }).lean<TicketRecord[]>();
+  const now = ctx.clock.now().getTime();
+  let added = 0;
+  for (const ticket of open) {
+    for (const span of openSpans(ticket)) {
+      for (const job of deadlineJobs(ctx, String(ticket._id), span.kind, span.start, span.due)) {
+        if (job.queue !== 'sla' || ticket.slaFired.includes(job.jobId)) continue;
+        if (await ctx.queues.sla.getJob(job.jobId)) continue;
+        await ctx.queues.sla.add(job.name, job.data, { jobId: job.jobId, delay: Math.max(0, (job.runAt?.getTime() ?? now) - now) });
+        added += 1;
+      }
+    }
+  }
+  await ctx.redis.set(key, runId);
+  if (added > 0) ctx.logger.warn({ tickets: open.length, added }, 'redis restarted: deadline jobs planned again');
+  return added;
+}
