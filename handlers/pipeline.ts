@@ -27,7 +27,10 @@ const INFRASTRUCTURE = /^(Mongo(Network|ServerSelection|NotConnected|Topology|Po
 /** A failure of MongoDB or Redis rather than of the request: worth a retry, not an apology for a bug. */
 export function isInfrastructureError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return INFRASTRUCTURE.test(error.name) || /ECONNREFUSED|Connection is closed|connection .* closed|Stream isn't writeable/i.test(error.message);
+  const code = (error as { code?: unknown }).code;
+  // A server shutting down gracefully ends sockets under the driver: raw EPIPE / ECONNRESET errors.
+  if (code === 'EPIPE' || code === 'ECONNRESET') return true;
+  return INFRASTRUCTURE.test(error.name) || /ECONNREFUSED|ECONNRESET|EPIPE|Connection is closed|connection .* closed|Stream isn't writeable|socket has been ended/i.test(error.message);
 }
 
 const DEDUPE_TTL_SECONDS = 7 * 24 * 3600;

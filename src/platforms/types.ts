@@ -62,6 +62,8 @@ export interface PlatformAdapter {
   start(onMessage: InboundHandler): Promise<void>;
   stop(): Promise<void>;
   send(chatId: string, message: OutboundMessage): Promise<SendResult>;
+  /** Whether it can send now (default yes): a WeChat instance waiting for its account cannot. */
+  ready?(): boolean;
   /** Acknowledges a button press so the platform stops its spinner (no-op where there is none). */
   answerCallback?(callbackId: string, text?: string): Promise<void>;
 }

@@ -63,7 +63,7 @@ export function createBot(app: TicketServiceContext & { redis: Redis }, adapters
   }
 
   return {
-    channels: { send, running: (platform) => byPlatform.has(platform) },
+    channels: { send, running: (platform) => byPlatform.has(platform), ready: (platform) => byPlatform.get(platform)?.ready?.() ?? true },
     services,
     onMessage,
     start: async () => {

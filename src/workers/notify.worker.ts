@@ -13,6 +13,16 @@ export interface Channels {
   send(platform: PlatformName, chatId: string, message: OutboundMessage): Promise<SendResult> | undefined;
   /** Whether a platform's channel runs in this process (default: assume it does). */
   running?(platform: PlatformName): boolean;
+  /**
+   * False while the channel runs here but cannot send yet (a WeChat instance waiting for the account held
+   * by another): the notice is left for later, or for the instance that holds it.
+   */
+  ready?(platform: PlatformName): boolean;
+}
+
+/** Thrown to put a notice back for a while: its channel is not ready in this process. */
+export class ChannelNotReadyError extends Error {
+  override name = 'ChannelNotReadyError';
 }
 
 export const noChannels: Channels = { send: () => undefined, running: () => false };
@@ -56,6 +66,7 @@ export async function processNotice(
     if (job.ticketId) await appendTicketEvent(ctx, job.ticketId, { action: 'notice-undeliverable', data: { notice: job.message.key, recipient: job.recipient.kind, reason: 'no-channel' } });
     return 'no-channel';
   }
+  if (channels.ready?.(chat.platform) === false) throw new ChannelNotReadyError(`the ${chat.platform} channel is not ready in this process`);
   if (pace) await pace(chat);
   const message = renderNotice(job, chat.lang);
   // One write per attempt, after it: a crash during the send leaves the job to be retried (stalled), and
@@ -73,9 +84,18 @@ export async function processNotice(
     }
     await Notice.updateOne({ _id: job.dedupeKey }, { $set: fields, $inc: { attempts: 1 }, ...(unset ? { $unset: { detail: '' } } : {}) });
   };
+  // A send whose record could not be written (the database failing right after it) is remembered in Redis:
+  // the retry records it instead of sending it again.
+  const sentMark = `qinqing:{${ctx.db.connection.name}}:notice-sent:${job.dedupeKey}`;
+  const sentBefore = await ctx.redis.get(sentMark);
+  if (sentBefore !== null) {
+    await record('sent', { sentAt: new Date(Number(sentBefore)) }, true);
+    return 'duplicate';
+  }
   const sending = channels.send(chat.platform, chat.chatId, message);
   const result: SendResult = sending ? await sending : { ok: false, reason: 'unreachable', detail: `no ${chat.platform} channel is running` };
   if (result.ok) {
+    await ctx.redis.set(sentMark, String(ctx.clock.now().getTime()), 'EX', 7 * 24 * 3600);
     await record('sent', { sentAt: ctx.clock.now() }, true);
     if (job.ticketId && existing?.status === 'held') {
       await appendTicketEvent(ctx, job.ticketId, { action: 'notice-delivered', data: { notice: job.message.key, recipient: job.recipient.kind, platform: chat.platform, late: true } });

@@ -6,7 +6,7 @@ import type { NoticeJob } from '../queue/notice.ts';
 import type { TicketServiceContext } from '../services/tickets/create-ticket.ts';
 import { processAssign } from './assign.worker.ts';
 import { processDeadline } from './deadline.worker.ts';
-import { processNotice, RateLimitedError, type Channels } from './notify.worker.ts';
+import { ChannelNotReadyError, processNotice, RateLimitedError, type Channels } from './notify.worker.ts';
 import { sweepUnqueuedTickets } from './sweep.worker.ts';
 import { replanAfterRedisRestart } from './redis-recovery.ts';
 import { scheduleLiaison, startLiaisonWorker } from './liaison.worker.ts';
@@ -149,6 +149,11 @@ export async function startWorkers(ctx: TicketServiceContext & { redis: Redis },
         try {
           return await processNotice(ctx, job.data, options.channels, pace);
         } catch (error) {
+          if (error instanceof ChannelNotReadyError) {
+            // Not an attempt: the notice comes back in a while (or another instance, holding the channel, takes it).
+            await job.moveToDelayed(Date.now() + 5000, token);
+            throw new DelayedError();
+          }
           if (error instanceof RateLimitedError) {
             // The platform said how long to wait: the whole queue waits, and this job is not charged an
             // attempt. Its slot has passed: it reserves a new one when it comes back.

@@ -32,5 +32,5 @@ export const errorMessages = {
     en: 'The encryption key is not configured, so reports cannot be taken now; please contact the administrator.',
   },
   'error.internal': { zh: '抱歉，系统出了点问题，请稍后再试。您的信息没有丢失。', en: 'Sorry, something went wrong on our side. Please try again shortly; nothing you sent was lost.' },
-  'error.unavailable': { zh: '服务暂时不可用，请稍后再发一次。', en: 'The service is briefly unavailable; please send that again in a moment.' },
+  'error.unavailable': { zh: '服务暂时不可用，您的消息会在恢复后处理；如几分钟内没有回复，请再发一次。', en: 'The service is briefly unavailable; your message will be handled once it is back. If there is no answer in a few minutes, please send it again.' },
 } satisfies Record<string, Text>;

@@ -29,3 +29,27 @@ describe('a notice the channel refuses (an Official Account outside its 48 h win
     expect(await processNotice(app, job, delivering)).toBe('duplicate');
   });
 });
+
+describe('a notice whose send landed but whose record did not (the database failing right after)', () => {
+  it('is recorded as sent on the retry, not sent again', async () => {
+    const once: NoticeJob = { ...job, dedupeKey: 'sent.mark.1' };
+    // What the send leaves in Redis before the record is written.
+    await app.redisClient.set(`qinqing:{${app.db.connection.name}}:notice-sent:sent.mark.1`, String(Date.parse('2026-03-02T01:00:00Z')), 'EX', 60);
+    let sends = 0;
+    const counting: Channels = {
+      send: async () => {
+        sends += 1;
+        return { ok: true };
+      },
+    };
+    expect(await processNotice(app, once, counting)).toBe('duplicate');
+    expect(sends).toBe(0);
+    expect(await app.db.models.Notice.findById('sent.mark.1').lean()).toMatchObject({ status: 'sent', sentAt: new Date('2026-03-02T01:00:00Z') });
+  });
+
+  it('waits, without sending, while its channel runs here but is not ready (WeChat held by another instance)', async () => {
+    const waiting: Channels = { send: async () => ({ ok: true }), ready: () => false };
+    await expect(processNotice(app, { ...job, dedupeKey: 'not.ready.1' }, waiting)).rejects.toMatchObject({ name: 'ChannelNotReadyError' });
+    expect(await app.db.models.Notice.findById('not.ready.1').lean()).toBeNull();
+  });
+});
