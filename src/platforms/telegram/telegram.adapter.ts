@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { Types } from 'telegraf';
 import type { BotCommand, InlineKeyboardMarkup, Message, Update } from 'telegraf/types';
 import type { Button, InboundHandler, OutboundMessage, PlatformAdapter, SendResult } from '../types.ts';
+import { startLongPolling, type Backoff, type LongPolling } from './long-polling.ts';
 import { normalizeTelegramUpdate } from './telegram.normalize.ts';
 
 /** The pino-compatible subset the adapter logs through. */
@@ -24,10 +24,13 @@ export interface TelegramAdapterOptions {
   commands?: readonly BotCommand[];
   logger?: TelegramLogger;
   /**
-   * Called when long polling ends on its own (an `onMessage` error, a 401/409 from Telegram). Telegraf does not
-   * restart it: whoever owns the process should restart or exit. Defaults to logging only.
+   * Called when long polling ends on its own: a 401 (token revoked) or 409 (a webhook was set, or another
+   * process polls this bot). No retry mends those, so whoever owns the process should restart or exit.
+   * A failing `onMessage` or a network error never ends polling (see `long-polling.ts`). Defaults to logging only.
    */
   onPollingStopped?: (error: unknown) => void;
+  /** Long polling: the getUpdates hold time (default 50 s) and the pause after a failure (default 1 s doubling to 30 s). */
+  polling?: { timeoutSeconds?: number; backoff?: Backoff };
 }
 
 /** The Telegram {@link PlatformAdapter}, plus the entry point for webhook deliveries. */
@@ -67,8 +70,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   const bot = new Telegraf(options.token, { telegram: options.apiRoot !== undefined ? { apiRoot: options.apiRoot } : {} });
   const expectedSecret = options.webhook !== undefined ? digest(options.webhook.secret) : undefined;
   let handler: InboundHandler | undefined;
-  let launched: Promise<void> | undefined;
-  let pollingSettled = false;
+  let polling: LongPolling | undefined;
 
   bot.use(async (ctx) => {
     const message = normalizeTelegramUpdate(ctx.update, { botUsername: ctx.botInfo.username });
@@ -85,8 +87,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     }
   });
   // Telegraf's default handler console.logs the whole update (personal data) and sets process.exitCode; we have
-  // logged already, so only rethrow: handleUpdate then rejects (webhook → 5xx) and long polling ends — telegraf
-  // has by then already confirmed the update's offset to Telegram (see `onPollingStopped`).
+  // logged already, so only rethrow: handleUpdate then rejects, and the update is delivered again (webhook: 5xx;
+  // long polling: its offset is not confirmed).
   bot.catch((error) => {
     throw error;
   });
@@ -109,30 +111,25 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     }
   };
 
-  const startPolling = (): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      pollingSettled = false;
-      // launch() resolves only when polling ends; onLaunch fires as soon as botInfo is known (here: at once).
-      launched = bot.launch({ dropPendingUpdates: false, allowedUpdates: ALLOWED_UPDATES }, () => resolve());
-      launched.then(
-        () => {
-          pollingSettled = true;
-          logger.info({}, 'telegram: polling stopped');
-        },
-        (error: unknown) => {
-          pollingSettled = true;
-          reject(error); // no-op once onLaunch resolved start()
-          logger.error({ err: error }, 'telegram: polling ended with an error');
-          options.onPollingStopped?.(error);
-        },
-      );
+  const startPolling = async (): Promise<void> => {
+    // As launch() does: getUpdates answers 409 while a webhook is set. Pending updates are kept.
+    await bot.telegram.deleteWebhook({ drop_pending_updates: false });
+    polling = startLongPolling({
+      telegram: bot.telegram,
+      handle: (update) => bot.handleUpdate(update),
+      allowedUpdates: ALLOWED_UPDATES,
+      logger,
+      ...(options.polling?.timeoutSeconds !== undefined ? { timeoutSeconds: options.polling.timeoutSeconds } : {}),
+      ...(options.polling?.backoff !== undefined ? { backoff: options.polling.backoff } : {}),
+      onFatal: (error) => options.onPollingStopped?.(error),
     });
+  };
 
   return {
     platform: 'telegram',
 
     async start(onMessage) {
-      // handleUpdate needs botInfo; fetching it first also fails fast on a bad token (and launch() then skips it).
+      // handleUpdate needs botInfo; fetching it first also fails fast on a bad token.
       bot.botInfo = await bot.telegram.getMe();
       await registerCommands();
       handler = onMessage;
@@ -151,24 +148,10 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
     async stop() {
       // Webhook mode keeps the webhook registered: Telegram queues updates until the next start, and
-      // handleWebhook rejects meanwhile so the HTTP layer answers 5xx.
-      if (launched === undefined) {
-        handler = undefined;
-        return;
-      }
-      // Between onLaunch and the first getUpdates telegraf has no polling object yet and stop() throws
-      // "Bot is not running!": retry until polling exists or launch has settled (e.g. deleteWebhook failed).
-      while (!pollingSettled) {
-        try {
-          bot.stop('adapter stop');
-          break;
-        } catch {
-          await delay(10);
-        }
-      }
-      // The handler stays set until the batch in flight is done, so stopping never fails an update.
-      await launched.catch(() => undefined);
-      launched = undefined;
+      // handleWebhook rejects meanwhile so the HTTP layer answers 5xx. Long polling: the handler stays set
+      // until the update in hand is done, so stopping never fails an update.
+      await polling?.stop();
+      polling = undefined;
       handler = undefined;
     },
 
