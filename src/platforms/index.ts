@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Env } from '../config/env.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createTelegramAdapter, type TelegramAdapter } from './telegram/telegram.adapter.ts';
-import { createWechatAdapter, type WechatAdapter } from './wechat/wechat.adapter.ts';
+import { createWechatAdapter, wechatAccountKey, type WechatAdapter } from './wechat/wechat.adapter.ts';
 import { RedisChoiceStore } from './wechat/redis-choice-store.ts';
 import type { PlatformAdapter } from './types.ts';
 
@@ -35,6 +35,8 @@ export function adaptersFromEnv(env: Env, deps: { redis: Redis; keyPrefix: strin
       puppet: env.WECHATY_PUPPET,
       ...(env.WECHATY_PUPPET_TOKEN ? { puppetOptions: { token: env.WECHATY_PUPPET_TOKEN } } : {}),
       choiceStore: new RedisChoiceStore(deps.redis, deps.keyPrefix),
+      // A WeChat account can be logged in only once: one instance serves it, the others wait.
+      accountLock: { redis: deps.redis, keyPrefix: deps.keyPrefix, accountKey: wechatAccountKey(env.WECHATY_PUPPET, env.WECHATY_PUPPET_TOKEN) },
       logger: deps.logger.child({ platform: 'wechat' }),
     });
     result.adapters.push(result.wechat);

@@ -6,9 +6,11 @@ import { FileBox } from 'file-box';
 import { ScanStatus, WechatyBuilder, type Contact, type Room, type Wechaty, type WechatyOptions } from 'wechaty';
 
 import type { Button, InboundHandler, OutboundMessage, PlatformAdapter, SendResult } from '../types.ts';
+import { createAccountLock, type AccountLock, type AccountLockConfig } from './account-lock.ts';
 import { InMemoryChoiceStore, normalizeWechatMessage, type Choice, type ChoiceStore } from './wechat.normalize.ts';
 
 export { InMemoryChoiceStore, matchChoice, type Choice, type ChoiceStore } from './wechat.normalize.ts';
+export { wechatAccountKey, type AccountLockConfig } from './account-lock.ts';
 
 /** A puppet instance, as wechaty itself types it (derived so only wechaty, not wechaty-puppet, is imported). */
 export type WechatyPuppet = Exclude<NonNullable<WechatyOptions['puppet']>, string>;
@@ -32,11 +34,21 @@ export interface WechatAdapterOptions {
   logger?: WechatLogger;
   /** Called with the QR image URL and the raw QR value whenever the puppet asks for a login scan. */
   onLoginQr?: (qrUrl: string, qrcode: string) => void;
+  /**
+   * One instance per account: wechaty starts only while this instance holds the account's Redis lease (see
+   * `account-lock.ts`). Without it the adapter assumes it is the only one.
+   */
+  accountLock?: AccountLockConfig;
 }
 
 /** A `PlatformAdapter` for WeChat. */
 export interface WechatAdapter extends PlatformAdapter {
   readonly platform: 'wechat';
+  /**
+   * Whether this instance serves the account now: it holds the account lease (or, without `accountLock`, is
+   * started). `start()` resolves once waiting for the lease began, so this may turn true later.
+   */
+  holdsAccount(): boolean;
 }
 
 /** Error texts meaning "this chat cannot be reached right now" rather than "the send broke". */
@@ -105,6 +117,26 @@ export function createWechatAdapter(options: WechatAdapterOptions): WechatAdapte
   let started = false;
   let listening = false;
   let handler: InboundHandler | undefined;
+  /** Whether wechaty itself runs (with a lock it starts and stops with the lease). */
+  let running = false;
+
+  const startWechaty = async (): Promise<void> => {
+    await bot.start();
+    running = true;
+  };
+  const stopWechaty = async (): Promise<void> => {
+    if (!running) return;
+    running = false;
+    await bot.stop();
+  };
+  const lock: AccountLock | undefined =
+    options.accountLock &&
+    createAccountLock({
+      ...options.accountLock,
+      logger,
+      onAcquired: startWechaty,
+      onLost: stopWechaty,
+    });
 
   /** Registered once per bot: wechaty's interface offers no way to remove them again, and a restart must not double them. */
   function listen(): void {
@@ -161,7 +193,8 @@ export function createWechatAdapter(options: WechatAdapterOptions): WechatAdapte
       handler = onMessage;
       listen();
       try {
-        await bot.start();
+        // With a lock: wechaty starts now if the lease is free, else later; start() does not wait for it.
+        await (lock ? lock.start() : startWechaty());
       } catch (error) {
         started = false; // let the caller retry start() after fixing the puppet configuration
         throw error;
@@ -171,8 +204,14 @@ export function createWechatAdapter(options: WechatAdapterOptions): WechatAdapte
     async stop(): Promise<void> {
       if (!started) return;
       started = false;
-      await bot.stop();
+      // Stop renewing first, then log out, and only then free the account for another instance.
+      await lock?.stop();
+      await stopWechaty();
+      await lock?.release();
     },
+
+    holdsAccount: () => (lock ? lock.holds() : started),
+    ready: () => (lock ? lock.holds() : true),
 
     async send(chatId: string, message: OutboundMessage): Promise<SendResult> {
       if (!bot.isLoggedIn) return { ok: false, reason: 'unreachable', detail: 'wechat bot is not logged in' };
