@@ -169,11 +169,11 @@ async function startRedis(options: LocalServersOptions): Promise<ServerState> {
   return state;
 }
 
-async function startFerretdb(options: LocalServersOptions): Promise<ServerState> {
+async function startFerretdb(options: LocalServersOptions, onPort?: number): Promise<ServerState> {
   const running = readServerState(options.home, 'ferretdb');
   if (running) return running;
   const binary = ferretdbBinary();
-  const port = await freePort();
+  const port = onPort ?? (await freePort());
   const dataDir = join(options.home, '.data', 'ferretdb');
   const stateDir = join(options.home, '.data', 'ferretdb-state');
   mkdirSync(dataDir, { recursive: true });
@@ -198,22 +198,44 @@ export async function startLocalServers(options: LocalServersOptions): Promise<{
   return { redis, ferretdb };
 }
 
+/** SIGTERM, then SIGKILL if the server is still there after 10 s. */
+async function terminate(state: ServerState): Promise<void> {
+  process.kill(state.pid, 'SIGTERM');
+  const deadline = Date.now() + 10_000;
+  while (isAlive(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(state.pid)) process.kill(state.pid, 'SIGKILL');
+}
+
 /** Stops the recorded servers and forgets them; returns the names it stopped. */
 export async function stopLocalServers(home: string, options: { wipeData?: boolean } = {}): Promise<ServerName[]> {
   const stopped: ServerName[] = [];
   for (const name of ['redis', 'ferretdb'] as const) {
     const state = readServerState(home, name);
     if (state) {
-      process.kill(state.pid, 'SIGTERM');
-      const deadline = Date.now() + 10_000;
-      while (isAlive(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      if (isAlive(state.pid)) process.kill(state.pid, 'SIGKILL');
+      await terminate(state);
       stopped.push(name);
     }
     rmSync(stateFile(home, name), { force: true });
   }
   if (options.wipeData) rmSync(join(home, '.data'), { recursive: true, force: true });
   return stopped;
+}
+
+/**
+ * Stops FerretDB alone (the fault suite's outage), keeping its record and its SQLite data, so that
+ * {@link restartFerretdb} brings it back on the same port with the same documents. Returns what was stopped.
+ */
+export async function stopFerretdb(home: string): Promise<ServerState | undefined> {
+  const state = readServerState(home, 'ferretdb');
+  if (state) await terminate(state);
+  return state;
+}
+
+/** Starts FerretDB again after {@link stopFerretdb}: same port (clients reconnect by themselves), same data. */
+export async function restartFerretdb(options: LocalServersOptions): Promise<ServerState> {
+  const file = stateFile(options.home, 'ferretdb');
+  const recorded = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ServerState) : undefined;
+  return startFerretdb(options, recorded?.port);
 }
 
 /** What is running, and whether it answers. */
@@ -233,4 +255,39 @@ export async function localServersStatus(home: string): Promise<{ name: ServerNa
     result.push(state ? { name, state, answering } : { name, answering });
   }
   return result;
+}
+
+/**
+ * For the fault suite: stops the recorded Redis the way a crash (`SIGKILL`) or an operator (`SIGTERM`, which
+ * saves first) would, and waits until it is gone. Its state file stays, so `restartRedis` reuses its port
+ * and data folder. Returns the state it stopped.
+ */
+export async function killRedis(home: string, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<ServerState> {
+  const file = stateFile(home, 'redis');
+  if (!existsSync(file)) throw new LocalServerError(`no Redis is recorded under ${home}`);
+  const state = JSON.parse(readFileSync(file, 'utf8')) as ServerState;
+  if (isAlive(state.pid)) process.kill(state.pid, signal);
+  const deadline = Date.now() + 10_000;
+  while (isAlive(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (isAlive(state.pid)) throw new LocalServerError(`redis (pid ${state.pid}) did not stop on ${signal} within 10 s`);
+  return state;
+}
+
+/**
+ * Starts the recorded Redis again on the port it had, over its data folder. `from: 'aof'` replays the
+ * append-only file, so every acknowledged write comes back; `from: 'snapshot'` loads only the last RDB
+ * snapshot (`dump.rdb`), as a Redis that keeps snapshots alone (Debian's default) does after a crash: the
+ * writes since that snapshot are gone, and it keeps snapshots alone from then on (`aof` keeps the append-only file on).
+ */
+export async function restartRedis(home: string, options: { from?: 'aof' | 'snapshot'; timeoutSeconds?: number } = {}): Promise<ServerState> {
+  const file = stateFile(home, 'redis');
+  if (!existsSync(file)) throw new LocalServerError(`no Redis is recorded under ${home}`);
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as ServerState;
+  if (isAlive(previous.pid)) return previous;
+  const dataDir = join(home, '.data', 'redis');
+  const persistence = options.from === 'snapshot' ? ['--appendonly', 'no', '--save', '60 1'] : ['--appendonly', 'yes', '--save', '60 1'];
+  const args = ['--bind', '127.0.0.1', '--port', String(previous.port), '--dir', dataDir, ...persistence, '--protected-mode', 'yes'];
+  const state = launch(home, 'redis', redisBinary(), args, previous.port, previous.url);
+  await waitUntil(() => pingRedis(state.url), state, options.timeoutSeconds ?? 20);
+  return state;
 }

@@ -25,8 +25,8 @@ export interface RecordedCall {
   params: Record<string, unknown>;
   /** Uploaded files by field name (multipart only). */
   files: Record<string, { fileName: string; size: number }>;
-  /** What the fake answered: `ok` or the error code. */
-  outcome: 'ok' | number;
+  /** What the fake answered: `ok`, the error code, or `reset` (the connection was destroyed unanswered). */
+  outcome: 'ok' | number | 'reset';
   at: number;
 }
 
@@ -39,6 +39,12 @@ export interface SentMessage {
   replyMarkup?: unknown;
   file?: { fileName: string; size: number };
 }
+
+/**
+ * A failure of every send for a while: `flood` answers 429 with `retry_after` seconds (a flood-wait storm);
+ * `reset` destroys the connection without answering (the network dropped the request).
+ */
+export type SendFailure = { kind: 'flood'; retryAfter: number } | { kind: 'reset' };
 
 /** Options for {@link startFakeTelegramApi}. */
 export interface FakeTelegramApiOptions {
@@ -60,6 +66,12 @@ export interface FakeTelegramApi {
   pushUpdate(update: UpdateInput): number;
   /** The next call to `method` fails with `error` (queued: call repeatedly for several failures). */
   failNext(method: string, error: FakeApiError): void;
+  /**
+   * For the next `ms`, every send (sendMessage, sendPhoto, sendDocument) fails as `failure` says and nothing
+   * is accepted; other methods (getUpdates, answerCallbackQuery…) are served as usual. Resolves when the window
+   * ends. A later call replaces the window.
+   */
+  failSendsFor(ms: number, failure: SendFailure): Promise<void>;
   callsTo(method: string): RecordedCall[];
   /** Resolves once `method` has been called `count` times in total. */
   waitForCalls(method: string, count?: number, timeoutMs?: number): Promise<RecordedCall[]>;
@@ -90,6 +102,7 @@ export async function startFakeTelegramApi(options: FakeTelegramApiOptions = {})
   let webhookUrl = '';
   const sendTimes: number[] = [];
   const chatSendTimes = new Map<string, number[]>();
+  let sendFailure: { until: number; failure: SendFailure } | undefined;
 
   const reply = (res: ServerResponse, status: number, body: unknown): void => {
     if (res.writableEnded || res.destroyed) return;
@@ -144,6 +157,15 @@ export async function startFakeTelegramApi(options: FakeTelegramApiOptions = {})
       if (scripted !== undefined) return fail(scripted);
       const chatId = String(params.chat_id ?? '');
       const lower = method.toLowerCase();
+      if (SEND_METHODS.has(lower) && sendFailure !== undefined && call.at < sendFailure.until) {
+        const { failure } = sendFailure;
+        if (failure.kind === 'reset') {
+          call.outcome = 'reset';
+          req.socket.destroy();
+          return;
+        }
+        return fail({ error_code: 429, description: `Too Many Requests: retry after ${failure.retryAfter}`, parameters: { retry_after: failure.retryAfter } });
+      }
       if (SEND_METHODS.has(lower)) {
         const limited = overLimit(chatId, call.at);
         if (limited !== null) return fail(limited);
@@ -247,6 +269,10 @@ export async function startFakeTelegramApi(options: FakeTelegramApiOptions = {})
     failNext(method, error) {
       const key = method.toLowerCase();
       failures.set(key, [...(failures.get(key) ?? []), error]);
+    },
+    failSendsFor(ms, failure) {
+      sendFailure = { until: Date.now() + ms, failure };
+      return new Promise((resolve) => setTimeout(resolve, ms));
     },
     callsTo(method) {
       return calls.filter((c) => c.method.toLowerCase() === method.toLowerCase());
