@@ -22,7 +22,8 @@ export class ServiceUnavailableError extends Error {
   }
 }
 
-const INFRASTRUCTURE = /^(Mongo(Network|ServerSelection|NotConnected|Topology|PoolCleared)\w*|DatabaseUnavailableError|RedisUnavailableError|MaxRetriesPerRequestError)$/;
+// LockTimeoutError: a lock held too long means servers too slow to answer now; a retry later succeeds.
+const INFRASTRUCTURE = /^(Mongo(Network|ServerSelection|NotConnected|Topology|PoolCleared)\w*|DatabaseUnavailableError|RedisUnavailableError|MaxRetriesPerRequestError|LockTimeoutError)$/;
 
 /** A failure of MongoDB or Redis rather than of the request: worth a retry, not an apology for a bug. */
 export function isInfrastructureError(error: unknown): boolean {

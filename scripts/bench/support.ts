@@ -108,7 +108,7 @@ export async function createBenchApp(env: BenchEnv, label: string, options: { di
     prefix,
     keyPrefix: `${prefix}:`,
     clock: systemClock,
-    logger: createLogger({ level: 'silent' }),
+    logger: createLogger({ level: process.env.BENCH_LOG_LEVEL === 'error' ? 'error' : 'silent' }),
     profile,
     calendar: createWorkingCalendar(calendarOverrides(profile)),
     dataKey: randomBytes(32),

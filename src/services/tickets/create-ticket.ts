@@ -41,7 +41,8 @@ export async function nextNumber(ctx: TicketServiceContext, now: Date): Promise<
   return withLock(ctx.redis, `qinqing:lock:counter:${key}`, async () => {
     const counter = await ctx.db.models.Counter.findOneAndUpdate({ _id: key }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
     return `${ctx.profile.ticketPrefix}-${year}-${String(counter?.value ?? 0).padStart(6, '0')}`;
-  });
+    // Every submission passes here: under a burst on a slow server the queue for it can be long.
+  }, { waitMs: 30_000 });
 }
 
 /** The assign job of a ticket; `round` counts transfers so each routing is a job of its own. */
