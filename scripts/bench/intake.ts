@@ -51,7 +51,7 @@ export async function submitThroughChat(playground: PlaygroundAdapter, persona: 
 }
 
 /** Runs `work` over `items` with `concurrency` callers in a closed loop. */
-export async function closedLoop<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function closedLoop<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {

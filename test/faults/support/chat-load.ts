@@ -170,15 +170,5 @@ export async function openLoop<T>(items: readonly T[], perSecond: number, work: 
   await Promise.all(running);
 }
 
-/** Runs `work` over `items` with `concurrency` callers at a time (each starts the next when it finishes). */
-export async function closedLoop<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) {
-        const item = items[next++];
-        if (item !== undefined) await work(item);
-      }
-    }),
-  );
-}
+/** The benchmarks' closed loop: `concurrency` callers, each starting the next item when it finishes. */
+export { closedLoop } from '../../../scripts/bench/intake.ts';
