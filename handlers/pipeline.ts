@@ -83,6 +83,25 @@ const floodLimit: Middleware = async (ctx, next) => {
   if (count === limit + 1) ctx.reply(t(ctx.lang, 'bot.flood'));
 };
 
+/** Far above any form's limit (a submission is at most 5,000 characters), far below what would stall the bot. */
+export const MAX_INBOUND_TEXT = 20_000;
+
+/** A text no flow could use gets a polite refusal before the flows measure it (which would stall everyone). */
+const boundText: Middleware = async (ctx, next) => {
+  if ((ctx.message.text?.length ?? 0) > MAX_INBOUND_TEXT) {
+    ctx.reply(t(ctx.lang, 'error.text.too-long', { max: MAX_INBOUND_TEXT }));
+    return;
+  }
+  await next();
+};
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Well-formed text: a lone surrogate would be stored as U+FFFD but hashed as an escape, breaking the history chain. */
+function wellFormed(message: InboundMessage): InboundMessage {
+  return message.text === undefined ? message : { ...message, text: message.text.replace(LONE_SURROGATE, '\uFFFD') };
+}
+
 const identify: Middleware = async (ctx, next) => {
   const resolved = await resolveSender(ctx.services.app, ctx.message.platform, ctx.message.senderId);
   ctx.identity = resolved.identity;
@@ -96,13 +115,14 @@ const deliverHeld: Middleware = async (ctx, next) => {
   await next();
 };
 
-const pipeline = compose([errorBoundary, dedupe, floodLimit, identify, deliverHeld, route]);
+// Identity before the flood limit: its notice is in the language the person chose (an _id read each).
+const pipeline = compose([errorBoundary, dedupe, identify, floodLimit, boundText, deliverHeld, route]);
 
 /** Handles one message; returns the replies to send, in order. */
 export async function handleMessage(services: HandlerServices, message: InboundMessage): Promise<OutboundMessage[]> {
   const replies: OutboundMessage[] = [];
   const ctx: MessageContext = {
-    message,
+    message: wellFormed(message),
     services,
     lang: langFromHint(message.languageHint),
     identity: { kind: 'unknown' },

@@ -26,8 +26,8 @@ export const handlerMessages = {
   'bot.nothing-to-cancel': { zh: '当前没有进行中的操作。', en: 'There is nothing in progress to cancel.' },
   'bot.lang-set': { zh: '已切换为中文。', en: 'Language set to English.' },
   'bot.flood': {
-    zh: '您发送得太快了，请稍等一分钟再继续，我们不会漏掉您的事项。',
-    en: 'You are sending messages very fast; please wait a minute. Nothing you sent will be lost.',
+    zh: '您发送得太快了，接下来一分钟内的消息不会被处理，请稍等一分钟后再发送。',
+    en: 'You are sending messages very fast: messages in the next minute will not be handled. Please wait a minute, then send again.',
   },
   'bot.unknown-button': { zh: '这个按钮已失效，请发送 /help 查看可用操作。', en: 'That button is no longer valid; send /help to see what you can do.' },
   'bot.supervisors-only': { zh: '该功能仅供负责督办的工作人员使用。', en: 'This is for supervisors and the leadership only.' },
