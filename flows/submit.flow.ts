@@ -142,10 +142,14 @@ function advance(state: SubmitState, deps: FlowDeps, before: Reply[] = []): Step
 }
 
 /** The platform files of a message; stickers are reactions, not evidence. */
+/** Bounds of a stored attachment (the submission schema's): no platform's file id is longer. */
+const MAX_FILE_REF = 512;
+const MAX_FILE_NAME = 255;
+
 function filesOf(input: FlowInput, deps: FlowDeps): Attachments {
   return input.attachments
-    .filter((a) => a.kind !== 'sticker')
-    .map((a) => ({ kind: a.kind, fileRef: a.fileRef, platform: deps.sender.platform, ...(a.fileName ? { fileName: a.fileName } : {}) }));
+    .filter((a) => a.kind !== 'sticker' && a.fileRef.length > 0 && a.fileRef.length <= MAX_FILE_REF)
+    .map((a) => ({ kind: a.kind, fileRef: a.fileRef, platform: deps.sender.platform, ...(a.fileName ? { fileName: [...a.fileName].slice(0, MAX_FILE_NAME).join('').slice(0, MAX_FILE_NAME) } : {}) }));
 }
 
 /** Why a description cannot be used, or undefined when it can. Same bounds as `createTicket`, which re-checks. */

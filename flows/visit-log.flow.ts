@@ -76,7 +76,7 @@ const askGifts = (deps: FlowDeps) => ask(deps, 'liaison.visit.ask-gifts', [GIFTS
 
 function summary(deps: FlowDeps, state: VisitState): Reply {
   const { lang } = deps;
-  const problems = state.problems.length === 0 ? t(lang, 'liaison.none') : state.problems.map((p, i) => `${i + 1}. ${excerpt(p, 100)}`).join('；');
+  const problems = state.problems.length === 0 ? t(lang, 'liaison.none') : state.problems.map((p, i) => `${i + 1}. ${excerpt(p, 100)}`).join(lang === 'en' ? '; ' : '；');
   const gifts = state.gifts ? t(lang, 'liaison.visit.gifts-declared', { detail: state.giftDetail ?? '' }) : t(lang, 'liaison.visit.gifts-none');
   const text = t(lang, 'liaison.visit.confirm', {
     enterprise: state.enterpriseName ?? '',
@@ -145,7 +145,7 @@ async function carryOut(state: VisitState, deps: FlowDeps): Promise<StepResult<V
   }
   const { visit, tickets, inspectorsTold } = done.value;
   const lines = [t(deps.lang, 'liaison.visit.done', { enterprise: state.enterpriseName ?? visit.enterprise, date: visit.date })];
-  if (tickets.length > 0) lines.push(t(deps.lang, 'liaison.visit.done-tickets', { numbers: tickets.map((ticket) => ticket.number).join('、') }));
+  if (tickets.length > 0) lines.push(t(deps.lang, 'liaison.visit.done-tickets', { numbers: tickets.map((ticket) => ticket.number).join(deps.lang === 'en' ? ', ' : '、') }));
   if (visit.giftsAccepted) lines.push(t(deps.lang, 'liaison.visit.done-gift'));
   if (visit.giftsAccepted && inspectorsTold.length === 0) deps.app.logger.error({ visit: visit._id }, 'a declared gift reached no inspector');
   return end(lines.join('\n'));
