@@ -41,3 +41,11 @@ export async function probeRedis(url: string, timeoutMs = 3000): Promise<{ versi
     probe.disconnect();
   }
 }
+
+/**
+ * A Redis key of one database's own state (counters, marks): namespaced by the database name, so two
+ * deployments, or two test files, sharing one Redis never mix them. The braces keep them in one cluster slot.
+ */
+export function databaseKey(db: { connection: { name: string } }, ...parts: string[]): string {
+  return [`qinqing:{${db.connection.name}}`, ...parts].join(':');
+}

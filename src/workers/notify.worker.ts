@@ -7,6 +7,7 @@ import { renderNotice } from '../services/notices/render-notice.ts';
 import { resolveRecipient, type ResolvedChat } from '../services/notices/recipients.ts';
 import { appendTicketEvent } from '../services/tickets/ticket-events.ts';
 import { markHeldChat } from '../services/notices/held-notices.ts';
+import { databaseKey } from '../queue/redis.ts';
 
 /** The running chat channels, by platform. */
 export interface Channels {
@@ -86,7 +87,7 @@ export async function processNotice(
   };
   // A send whose record could not be written (the database failing right after it) is remembered in Redis:
   // the retry records it instead of sending it again.
-  const sentMark = `qinqing:{${ctx.db.connection.name}}:notice-sent:${job.dedupeKey}`;
+  const sentMark = databaseKey(ctx.db, 'notice-sent', job.dedupeKey);
   const sentBefore = await ctx.redis.get(sentMark);
   if (sentBefore !== null) {
     await record('sent', { sentAt: new Date(Number(sentBefore)) }, true);

@@ -8,6 +8,7 @@
  */
 import type { TicketRecord } from '../services/tickets/ticket-store.ts';
 import { deadlineJobs, type TicketServiceContext } from '../services/tickets/create-ticket.ts';
+import { databaseKey } from '../queue/redis.ts';
 
 type Span = Parameters<typeof deadlineJobs>[2];
 
@@ -38,7 +39,7 @@ function openSpans(ticket: TicketRecord): { kind: Span; start: Date; due: Date }
 /** Plans the open tickets' deadline jobs again when Redis restarted since the last look; returns how many were added. */
 export async function replanAfterRedisRestart(ctx: TicketServiceContext): Promise<number | undefined> {
   const runId = /run_id:(\w+)/.exec(await ctx.redis.info('server'))?.[1] ?? 'unknown';
-  const key = `qinqing:{${ctx.db.connection.name}}:redis-run-id`;
+  const key = databaseKey(ctx.db, 'redis-run-id');
   if ((await ctx.redis.get(key)) === runId) return undefined;
   const open = await ctx.db.models.Ticket.find({ status: { $in: ['submitted', 'assigned', 'accepted', 'reopened', 'resolved'] } }).lean<TicketRecord[]>();
   const now = ctx.clock.now().getTime();

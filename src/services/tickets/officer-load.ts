@@ -7,14 +7,14 @@
  */
 import type { TicketDoc } from '../../db/models/index.ts';
 import type { TicketContext } from './ticket-store.ts';
+import { databaseKey } from '../../queue/redis.ts';
 
 /** The statuses in which a ticket weighs on its assignee. */
 export const OPEN_STATUSES: readonly TicketDoc['status'][] = ['assigned', 'accepted', 'reopened'];
 
 /** Keys are per database: two deployments (or two test files) sharing one Redis never mix their counts. */
 function keys(ctx: TicketContext): { load: string; last: string; counted: string } {
-  const base = `qinqing:{${ctx.db.connection.name}}:officers`;
-  return { load: `${base}:load`, last: `${base}:last-assigned`, counted: `${base}:counted-at` };
+  return { load: databaseKey(ctx.db, 'officers', 'load'), last: databaseKey(ctx.db, 'officers', 'last-assigned'), counted: databaseKey(ctx.db, 'officers', 'counted-at') };
 }
 
 function weighsOn(ticket: Pick<TicketDoc, 'status' | 'assignee'>): string | undefined {
