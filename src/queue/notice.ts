@@ -44,5 +44,10 @@ export function noticeJob(
   extra: Pick<NoticeJob, 'buttons' | 'ticketId'> = {},
 ): NoticeQueueJob {
   const data: NoticeJob = { recipient, message: { key, params }, dedupeKey, ...(extra.buttons ? { buttons: extra.buttons } : {}), ...(extra.ticketId ? { ticketId: extra.ticketId } : {}) };
-  return { name: key, data, opts: { jobId: dedupeKey.replace(/:/g, '_') } };
+  return { name: key, data, opts: { jobId: noticeJobId(dedupeKey) } };
+}
+
+/** A notice's job id: its dedupe key, which BullMQ takes once ':' is replaced. */
+export function noticeJobId(dedupeKey: string): string {
+  return dedupeKey.replace(/:/g, '_');
 }

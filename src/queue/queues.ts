@@ -53,8 +53,11 @@ export function queuePrefix(namespace = 'qinqing'): string {
   return `{${namespace}}`;
 }
 
+/** How many times a job is tried before it is left failed. */
+export const JOB_ATTEMPTS = 8;
+
 const defaultJobOptions: JobsOptions = {
-  attempts: 8,
+  attempts: JOB_ATTEMPTS,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600 },

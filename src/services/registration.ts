@@ -10,6 +10,7 @@ import { DomainError } from '../domain/errors.ts';
 import { both, t, type MessageKey, type ParamValue } from '../i18n/index.ts';
 import type { OutboundMessage, PlatformName } from '../platforms/types.ts';
 import { noticeJob, type NoticeButton } from '../queue/notice.ts';
+import { queueNotices } from './notices/notice-queue.ts';
 import { maskPhone } from '../shared/logger.ts';
 import type { Identity } from './identity.ts';
 import type { TicketServiceContext } from './tickets/create-ticket.ts';
@@ -18,7 +19,7 @@ import { contactIdSchema, parseRegistration, type Registration, type Registratio
 export type { RegistrationInput } from './registration.schema.ts';
 
 /** What registration needs of the services' context. */
-export type RegistrationContext = Pick<TicketServiceContext, 'db' | 'queues' | 'logger'>;
+export type RegistrationContext = Pick<TicketServiceContext, 'db' | 'queues' | 'logger' | 'clock'>;
 
 /** An enterprise as registration reports it. */
 export interface RegisteredEnterprise {
@@ -182,9 +183,9 @@ function button(action: string, label: MessageKey): NoticeButton {
  * Queues a notice to a contact about the request to join of `subject` (a contact id). Registration notices
  * belong to no ticket; the id derives from subject, recipient and message so each is queued once.
  */
-async function notify(app: Pick<RegistrationContext, 'queues'>, subject: string, recipient: string, key: MessageKey, params: Record<string, ParamValue>, buttons?: NoticeButton[][]): Promise<void> {
+async function notify(app: RegistrationContext, subject: string, recipient: string, key: MessageKey, params: Record<string, ParamValue>, buttons?: NoticeButton[][]): Promise<void> {
   const job = noticeJob({ kind: 'contact', ref: recipient }, key, params, ['n', 'join', subject, 'contact', recipient, key].join('.'), buttons ? { buttons } : {});
-  await app.queues.notify.add(job.name, job.data, job.opts);
+  await queueNotices(app, [job]);
 }
 
 /**

@@ -12,6 +12,7 @@ import { SERVICE_DAY_KINDS, type ServiceDayDoc, type ServiceDayKind, type Servic
 import { DomainError } from '../domain/errors.ts';
 import { both, type MessageKey } from '../i18n/index.ts';
 import { noticeJob } from '../queue/notice.ts';
+import { queueNotices } from './notices/notice-queue.ts';
 import { formatShanghai } from '../shared/format.ts';
 import { button } from './tickets/ticket-notices.ts';
 import type { Identity } from './identity.ts';
@@ -108,11 +109,11 @@ export async function announceServiceDay(app: ServiceDayContext, input: Announce
   const buttons = [[button(`sd:yes:${id}`, 'service-day.button.yes'), button(`sd:no:${id}`, 'service-day.button.no')]];
   const key: MessageKey = 'service-day.notice.announce';
   const params = { kind: both(`service-day.kind.${event.kind}`), title: event.title, when: formatShanghai(event.startsAt), place: event.place };
-  for (const contact of contacts) {
+  const jobs = contacts.map((contact) => {
     const recipient = String(contact._id);
-    const job = noticeJob({ kind: 'contact', ref: recipient }, key, params, ['n', 'sd', id, 'contact', recipient].join('.'), { buttons });
-    await app.queues.notify.add(job.name, job.data, job.opts);
-  }
+    return noticeJob({ kind: 'contact', ref: recipient }, key, params, ['n', 'sd', id, 'contact', recipient].join('.'), { buttons });
+  });
+  await queueNotices(app, jobs);
   app.logger.info({ event: id, kind: event.kind, enterprises: enterprises.length, notified: contacts.length }, 'service day announced');
   return { ...viewOf(event), notified: contacts.length };
 }

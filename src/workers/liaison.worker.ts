@@ -26,6 +26,7 @@ import { toShanghaiDate } from '../domain/working-days.ts';
 import { QUEUE_NAMES, type JobPayloads, type Queues } from '../queue/queues.ts';
 import { countVisits, enterpriseNames, linkBatches, officialFacts, type OfficialFacts, type VisitCounts } from '../services/liaison/liaison-data.ts';
 import { DIGEST_MAX_NAMES, digestNotice, officialReminder, symposiumReminder, type BulkNotice, type UnitDigest } from '../services/liaison/liaison-notices.ts';
+import { queueNotices } from '../services/notices/notice-queue.ts';
 import { shortLinks } from '../services/liaison/short-links.ts';
 import type { TicketServiceContext } from '../services/tickets/create-ticket.ts';
 
@@ -47,13 +48,6 @@ export interface ScanSummary {
    */
   reminders: number;
   symposiumReminders: number;
-}
-
-/** Jobs per `addBulk`: one Redis round trip each, without one huge command. */
-const BULK = 1000;
-
-async function queueNotices(ctx: TicketServiceContext, jobs: BulkNotice[]): Promise<void> {
-  for (let from = 0; from < jobs.length; from += BULK) await ctx.queues.notify.addBulk(jobs.slice(from, from + BULK));
 }
 
 /** One run's reads, each done once however many reminders fall today. */

@@ -7,6 +7,7 @@ import { renderNotice } from '../services/notices/render-notice.ts';
 import { resolveRecipient, type ResolvedChat } from '../services/notices/recipients.ts';
 import { appendTicketEvent } from '../services/tickets/ticket-events.ts';
 import { markHeldChat } from '../services/notices/held-notices.ts';
+import { recordFields } from '../services/notices/notice-record.ts';
 import { databaseKey } from '../queue/redis.ts';
 
 /** The running chat channels, by platform. */
@@ -55,13 +56,7 @@ export async function processNotice(
   if (existing?.status === 'sent') return 'duplicate';
   const now = ctx.clock.now();
   const chat = job.chat ?? (await resolveRecipient(ctx, job.recipient, (platform) => channels.running?.(platform) ?? true));
-  const base = {
-    dedupeKey: job.dedupeKey,
-    recipient: job.recipient,
-    message: job.message,
-    ...(job.buttons ? { buttons: JSON.stringify(job.buttons) } : {}),
-    ...(job.ticketId ? { ticket: job.ticketId } : {}),
-  };
+  const base = recordFields(job);
   if (!chat) {
     await Notice.updateOne({ _id: job.dedupeKey }, { $set: { ...base, status: 'no-channel', detail: 'the recipient has no chat account' }, $setOnInsert: { createdAt: now, attempts: 0 } }, { upsert: true });
     if (job.ticketId) await appendTicketEvent(ctx, job.ticketId, { action: 'notice-undeliverable', data: { notice: job.message.key, recipient: job.recipient.kind, reason: 'no-channel' } });
@@ -71,8 +66,8 @@ export async function processNotice(
   if (pace) await pace(chat);
   const message = renderNotice(job, chat.lang);
   // One write per attempt, after it: a crash during the send leaves the job to be retried (stalled), and
-  // only a recorded `sent` stops a resend. The first attempt inserts (FerretDB inserts far faster than it
-  // upserts); a later one updates what the earlier left.
+  // only a recorded `sent` stops a resend. A notice queued with its record updates it; one without (queued
+  // before records were written at queueing) inserts it, FerretDB inserting far faster than it upserts.
   const record = async (status: NoticeDoc['status'], more: Partial<NoticeDoc> = {}, unset = false): Promise<void> => {
     const fields = { ...base, platform: chat.platform, chatId: chat.chatId, text: message.text, status, ...more };
     if (!existing) {

@@ -1,14 +1,16 @@
 /**
- * After Redis restarts it may hold an older snapshot than the last writes (or nothing): deadline jobs
- * queued since are gone, and with them the reminders and escalations of those tickets. Redis's run id
- * changes on every start; the sweeper compares it with the one it last saw (kept in Redis itself, so a
- * restored snapshot brings back the old one) and, when it changed, plans every open ticket's deadline jobs
- * again. Job ids are deterministic and the deadline worker acts once per id, so a job that was not lost is
- * not doubled.
+ * After Redis restarts it may hold an older snapshot than the last writes (or nothing): jobs queued since
+ * are gone — deadline jobs, and with them the reminders and escalations of those tickets, and notify
+ * jobs. Redis's run id changes on every start; the sweeper compares it with the one it last saw (kept in
+ * Redis itself, so a restored snapshot brings back the old one) and, when it changed, plans every open
+ * ticket's deadline jobs again and queues again the notices recorded as on their way without a job. Job
+ * ids are deterministic, the deadline worker acts once per id and the notify worker sends a dedupe key
+ * once, so what was not lost is not doubled.
  */
 import type { TicketRecord } from '../services/tickets/ticket-store.ts';
 import { deadlineJobs, type TicketServiceContext } from '../services/tickets/create-ticket.ts';
 import { databaseKey } from '../queue/redis.ts';
+import { requeueLostNotices } from '../services/notices/notice-queue.ts';
 
 type Span = Parameters<typeof deadlineJobs>[2];
 
@@ -36,11 +38,31 @@ function openSpans(ticket: TicketRecord): { kind: Span; start: Date; due: Date }
   }
 }
 
-/** Plans the open tickets' deadline jobs again when Redis restarted since the last look; returns how many were added. */
-export async function replanAfterRedisRestart(ctx: TicketServiceContext): Promise<number | undefined> {
+export interface RecoverySummary {
+  /** Deadline jobs added again. */
+  deadlineJobs: number;
+  /** Notices queued again. */
+  notices: number;
+  /** Chats marked again as holding notices. */
+  heldChats: number;
+}
+
+/** Puts back what Redis lost when it restarted since the last look; undefined when it did not. */
+export async function recoverAfterRedisRestart(ctx: TicketServiceContext): Promise<RecoverySummary | undefined> {
   const runId = /run_id:(\w+)/.exec(await ctx.redis.info('server'))?.[1] ?? 'unknown';
   const key = databaseKey(ctx.db, 'redis-run-id');
   if ((await ctx.redis.get(key)) === runId) return undefined;
+  const deadlineJobs = await replanDeadlineJobs(ctx);
+  const { requeued, heldChats } = await requeueLostNotices(ctx);
+  // Set last: a recovery cut short (Redis failing again) is run again in full by the next sweep.
+  await ctx.redis.set(key, runId);
+  const summary = { deadlineJobs, notices: requeued, heldChats };
+  if (deadlineJobs + requeued + heldChats > 0) ctx.logger.warn(summary, 'redis restarted: lost jobs queued again');
+  return summary;
+}
+
+/** Adds every open ticket's deadline jobs that are neither done nor in Redis; returns how many. */
+async function replanDeadlineJobs(ctx: TicketServiceContext): Promise<number> {
   const open = await ctx.db.models.Ticket.find({ status: { $in: ['submitted', 'assigned', 'accepted', 'reopened', 'resolved'] } }).lean<TicketRecord[]>();
   const now = ctx.clock.now().getTime();
   let added = 0;
@@ -54,7 +76,5 @@ export async function replanAfterRedisRestart(ctx: TicketServiceContext): Promis
       }
     }
   }
-  await ctx.redis.set(key, runId);
-  if (added > 0) ctx.logger.warn({ tickets: open.length, added }, 'redis restarted: deadline jobs planned again');
   return added;
 }

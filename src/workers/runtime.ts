@@ -8,7 +8,7 @@ import { processAssign } from './assign.worker.ts';
 import { processDeadline } from './deadline.worker.ts';
 import { ChannelNotReadyError, processNotice, RateLimitedError, type Channels } from './notify.worker.ts';
 import { sweepUnqueuedTickets } from './sweep.worker.ts';
-import { replanAfterRedisRestart } from './redis-recovery.ts';
+import { recoverAfterRedisRestart } from './redis-recovery.ts';
 import { scheduleLiaison, startLiaisonWorker } from './liaison.worker.ts';
 import type { ResolvedChat } from '../services/notices/recipients.ts';
 
@@ -24,6 +24,8 @@ export interface WorkerOptions {
   /** Sends per second over all chats, by platform (0: no limit). Telegram allows about 30. */
   sendsPerSecond?: Partial<Record<string, number>>;
   sweepEveryMs?: number;
+  /** How often the scheduler entries are checked for (default 15 s). */
+  scheduleCheckMs?: number;
   /** Which queues this process works (default all): notices need the chat adapters, so they run with the bot. */
   queues?: readonly ('tickets' | 'sla' | 'notify' | 'maintenance' | 'liaison')[];
 }
@@ -104,6 +106,9 @@ async function waitForSendSlot(
   throw new DelayedError();
 }
 
+/** How often the scheduler entries are checked for (and put back when Redis lost them). */
+const SCHEDULE_CHECK_MS = 15_000;
+
 type WorkerName = 'tickets' | 'sla' | 'notify' | 'maintenance' | 'liaison';
 
 export async function startWorkers(ctx: TicketServiceContext & { redis: Redis }, options: WorkerOptions): Promise<RunningWorkers> {
@@ -113,6 +118,7 @@ export async function startWorkers(ctx: TicketServiceContext & { redis: Redis },
   const base = { connection, prefix };
   const wanted = new Set<WorkerName>(options.queues ?? ['tickets', 'sla', 'notify', 'maintenance']);
   const workers: Worker[] = [];
+  const schedules: (() => Promise<void>)[] = [];
 
   if (wanted.has('tickets')) workers.push(new Worker<AssignJob>(QUEUE_NAMES.tickets, (job) => processAssign(ctx, job.data), { ...base, concurrency }));
   if (wanted.has('sla')) {
@@ -176,24 +182,44 @@ export async function startWorkers(ctx: TicketServiceContext & { redis: Redis },
         QUEUE_NAMES.maintenance,
         async () => {
           const swept = await sweepUnqueuedTickets(ctx);
-          const replanned = await replanAfterRedisRestart(ctx);
-          return { ...swept, ...(replanned !== undefined ? { replanned } : {}) };
+          const recovered = await recoverAfterRedisRestart(ctx);
+          return { ...swept, ...(recovered !== undefined ? { recovered } : {}) };
         },
         { ...base, concurrency: 1 },
       ),
     );
     // One scheduler entry however many worker processes start: upsert by id is idempotent.
-    await ctx.queues.maintenance.upsertJobScheduler('sweep', { every: options.sweepEveryMs ?? 60_000 }, { name: 'sweep', data: { sweep: 'unqueued-tickets' } });
+    const scheduleSweep = () => ctx.queues.maintenance.upsertJobScheduler('sweep', { every: options.sweepEveryMs ?? 60_000 }, { name: 'sweep', data: { sweep: 'unqueued-tickets' } });
+    await scheduleSweep();
+    schedules.push(async () => {
+      if (!(await ctx.queues.maintenance.getJobScheduler('sweep'))) await scheduleSweep();
+    });
   }
 
   if (wanted.has('liaison')) {
     workers.push(startLiaisonWorker(ctx, { connection, prefix }));
     await scheduleLiaison(ctx.queues);
+    schedules.push(async () => {
+      if (!(await ctx.queues.liaison.getJobScheduler('liaison-daily'))) await scheduleLiaison(ctx.queues);
+    });
   }
+
+  // Scheduler entries live in Redis alone: a Redis back empty (or from a snapshot older than them) would
+  // otherwise never sweep again, and the sweep is what puts back everything else Redis lost.
+  const keeper = setInterval(() => {
+    for (const ensure of schedules) ensure().catch((error: unknown) => ctx.logger.debug({ err: (error as Error).message }, 'scheduler check failed'));
+  }, options.scheduleCheckMs ?? SCHEDULE_CHECK_MS);
+  keeper.unref();
 
   for (const worker of workers) {
     worker.on('failed', (job, error) => ctx.logger.warn({ queue: worker.name, job: job?.id, err: error.message }, 'job failed'));
     worker.on('error', (error) => ctx.logger.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
-  return { workers, close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
+  return {
+    workers,
+    close: async () => {
+      clearInterval(keeper);
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
 }

@@ -184,8 +184,11 @@ export interface NoticeDoc {
   message: { key: string; params: Record<string, unknown> };
   /** JSON text: FerretDB v1 refuses nested arrays (button rows). */
   buttons?: string;
-  /** held: the channel could not deliver now (e.g. outside an Official Account's 48 h window). */
-  status: 'pending' | 'sent' | 'held' | 'failed' | 'no-channel';
+  /**
+   * queued: written with its job, before any attempt (what is left of a job Redis lost);
+   * held: the channel could not deliver now (e.g. outside an Official Account's 48 h window).
+   */
+  status: 'queued' | 'pending' | 'sent' | 'held' | 'failed' | 'no-channel';
   attempts: number;
   detail?: string;
   text?: string;

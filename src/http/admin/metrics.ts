@@ -10,7 +10,7 @@ import type { AdminDeps } from './context.ts';
 import { flowCompletions } from './flow-metrics.ts';
 import { overdueFilter } from './ticket-scope.ts';
 
-const NOTICE_STATUSES = ['pending', 'sent', 'held', 'failed', 'no-channel'] as const;
+const NOTICE_STATUSES = ['queued', 'pending', 'sent', 'held', 'failed', 'no-channel'] as const;
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
 /** The registry `/metrics` serves, its gauges bound to `deps`. */
@@ -77,7 +77,7 @@ export function createMetricsRegistry(deps: AdminDeps): Registry {
 
   new Gauge({
     name: 'qinqing_notices',
-    help: 'Notice delivery records by status (sent, held, failed, no-channel, pending)',
+    help: 'Notice delivery records by status (queued, pending, sent, held, failed, no-channel)',
     labelNames: ['status'] as const,
     registers: [registry],
     collect: guarded<'status'>('qinqing_notices', async (gauge) => {

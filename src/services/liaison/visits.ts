@@ -13,6 +13,7 @@ import { toShanghaiDate } from '../../domain/working-days.ts';
 import type { EnterpriseDoc, OfficialDoc } from '../../db/models/index.ts';
 import { MEAL_KINDS, VISIT_FORMS, type VisitDoc } from '../../db/models/liaison.ts';
 import { noticeJob } from '../../queue/notice.ts';
+import { queueNotices } from '../notices/notice-queue.ts';
 import { checkText, type TicketServiceContext } from '../tickets/create-ticket.ts';
 import { MAX_TEXT } from '../tickets/submission.schema.ts';
 import { inspectors } from '../tickets/ticket-directory.ts';
@@ -203,6 +204,6 @@ async function declareGift(ctx: TicketServiceContext, visit: VisitRecord, person
   if (recipients.length === 0) ctx.logger.error({ visit: visit._id, official: person.code }, 'a gift was declared but no discipline inspector exists to tell');
   const params = { officer: `${person.name}（${person.code}）`, enterprise: enterprise.name, detail: `${visit.giftDetail ?? ''}（${visit.date}）` };
   const jobs = recipients.map((code) => noticeJob({ kind: 'official', ref: code }, 'notice.gift-declared', params, giftNoticeKey(visit._id, code)));
-  if (jobs.length > 0) await ctx.queues.notify.addBulk(jobs);
+  await queueNotices(ctx, jobs);
   return recipients;
 }

@@ -1,4 +1,4 @@
-import type { NoticeJob } from '../../queue/notice.ts';
+import { noticeFromRecord } from './notice-record.ts';
 import type { TicketServiceContext } from '../tickets/create-ticket.ts';
 
 /** The set of chats with notices waiting, beside the queues (and so per deployment, and per test). */
@@ -20,14 +20,7 @@ export async function redeliverHeldNotices(ctx: Pick<TicketServiceContext, 'db' 
   if ((await ctx.redis.srem(heldChatsKey(ctx.queues), `${platform}:${chatId}`)) === 0) return 0;
   const held = await ctx.db.models.Notice.find({ status: 'held', platform: { $eq: platform }, chatId: { $eq: String(chatId) } }).limit(50).lean();
   for (const notice of held) {
-    const job: NoticeJob = {
-      recipient: { kind: notice.recipient.kind as NoticeJob['recipient']['kind'], ref: notice.recipient.ref },
-      message: { key: notice.message.key, params: notice.message.params as NoticeJob['message']['params'] },
-      dedupeKey: notice.dedupeKey,
-      ...(notice.buttons ? { buttons: JSON.parse(notice.buttons) as NoticeJob['buttons'] } : {}),
-      ...(notice.ticket ? { ticketId: notice.ticket } : {}),
-    };
-    await ctx.queues.notify.add(notice.message.key, job, { jobId: `${notice.dedupeKey}.retry${notice.attempts}` });
+    await ctx.queues.notify.add(notice.message.key, noticeFromRecord(notice), { jobId: `${notice.dedupeKey}.retry${notice.attempts}` });
   }
   return held.length;
 }

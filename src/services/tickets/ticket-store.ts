@@ -14,6 +14,7 @@ import { hashEvent } from '../../domain/history-chain.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { withLock } from '../locks.ts';
 import { countChange } from './officer-load.ts';
+import { onlyDuplicates, recordQueuedNotices } from '../notices/notice-queue.ts';
 import type { JobPayloads } from '../../queue/queues.ts';
 
 export type TicketRecord = TicketDoc & { _id: string };
@@ -158,17 +159,11 @@ async function carryOut(ctx: TicketContext, ticketId: string, items: readonly Ou
     }
   }
   const jobs = items.flatMap((item) => (item.kind === 'job' ? [JSON.parse(item.job) as OutboxJob] : []));
+  // A notice's record goes first: once the outbox is emptied, it is all that is left if Redis loses the job.
+  await recordQueuedNotices(ctx, jobs.flatMap((job) => (job.queue === 'notify' ? [job.data] : [])));
   await Promise.all(jobs.map((job) => addJob(ctx, job)));
   // $pullAll with the items exactly as stored: FerretDB v1 ignores $pull conditions, but matches whole values.
   await collection(ctx).updateOne({ _id: ticketId }, { $pullAll: { outbox: [...items] } });
-}
-
-/** Whether a bulk insert failed only because some documents were there already. */
-function onlyDuplicates(error: unknown): boolean {
-  const { code, writeErrors } = error as { code?: number; writeErrors?: { code?: number }[] | { code?: number } };
-  if (writeErrors === undefined) return code === 11000;
-  const list = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
-  return list.length > 0 && list.every((e) => e.code === 11000);
 }
 
 async function addJob(ctx: TicketContext, job: OutboxJob): Promise<void> {
