@@ -24,6 +24,8 @@ export interface MessageContext {
   readonly services: HandlerServices;
   lang: Lang;
   identity: Identity;
+  /** Whether `identity` and `lang` come from the database (else: unknown, and the platform's language hint). */
+  identified?: boolean;
   readonly replies: OutboundMessage[];
   reply(message: OutboundMessage | string): void;
 }

@@ -5,7 +5,7 @@
 import { DomainError } from '../src/domain/errors.ts';
 import { isMessageKey, langFromHint, t } from '../src/i18n/index.ts';
 import type { InboundMessage, OutboundMessage } from '../src/platforms/types.ts';
-import { resolveSender } from '../src/services/identity.ts';
+import { accountLanguage, resolveSender } from '../src/services/identity.ts';
 import { redeliverHeldNotices } from '../src/services/notices/held-notices.ts';
 import { compose, type HandlerServices, type MessageContext, type Middleware } from './context.ts';
 import { route } from './router.ts';
@@ -36,6 +36,9 @@ export function isInfrastructureError(error: unknown): boolean {
 
 const DEDUPE_TTL_SECONDS = 7 * 24 * 3600;
 
+/** How long an apology waits for the sender's language before it goes in the platform's hint. */
+export const APOLOGY_LOOKUP_MS = 500;
+
 function dedupeKey(ctx: MessageContext): string {
   return `${ctx.services.keyPrefix}seen:${ctx.message.platform}:${ctx.message.platformMessageId}`;
 }
@@ -54,7 +57,9 @@ const errorBoundary: Middleware = async (ctx, next) => {
       return;
     }
     if (isInfrastructureError(error)) {
-      ctx.reply(t(ctx.lang, 'error.unavailable'));
+      // Failed before the sender was looked up (Redis down): their chosen language, if the database answers at once.
+      const lang = ctx.identified ? ctx.lang : ((await accountLanguage(ctx.services.app, ctx.message.platform, ctx.message.senderId, APOLOGY_LOOKUP_MS)) ?? ctx.lang);
+      ctx.reply(t(lang, 'error.unavailable'));
       log.warn({ ...where, err: (error as Error).message }, 'service unavailable; asking for redelivery');
       // Forget the message so the platform's redelivery (or the user's resend) is processed, not dropped.
       // Not awaited: with Redis down the client's retries would hold the apology back for seconds.
@@ -106,6 +111,7 @@ const identify: Middleware = async (ctx, next) => {
   const resolved = await resolveSender(ctx.services.app, ctx.message.platform, ctx.message.senderId);
   ctx.identity = resolved.identity;
   ctx.lang = resolved.lang ?? ctx.lang;
+  ctx.identified = true;
   await next();
 };
 

@@ -58,8 +58,12 @@ export type InboundHandler = (message: InboundMessage) => Promise<void>;
 /** What every platform adapter offers. */
 export interface PlatformAdapter {
   readonly platform: PlatformName;
-  /** Starts receiving; each normalized message is passed to `onMessage`. */
-  start(onMessage: InboundHandler): Promise<void>;
+  /**
+   * Starts receiving; each normalized message is passed to `onMessage`. `onWaiting` (where the platform
+   * delivers in order, as Telegram's long polling does) is told of messages held back behind one whose
+   * handling failed: they are passed to `onMessage` later, once it succeeds.
+   */
+  start(onMessage: InboundHandler, onWaiting?: InboundHandler): Promise<void>;
   stop(): Promise<void>;
   send(chatId: string, message: OutboundMessage): Promise<SendResult>;
   /** Whether it can send now (default yes): a WeChat instance waiting for its account cannot. */

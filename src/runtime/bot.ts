@@ -3,7 +3,9 @@ import type { Redis } from 'ioredis';
 import { createFlowRunner, RedisSessionStore } from '../../flows/engine/index.ts';
 import { allFlows } from '../../flows/index.ts';
 import type { HandlerServices } from '../../handlers/context.ts';
-import { handleMessage, ServiceUnavailableError } from '../../handlers/pipeline.ts';
+import { APOLOGY_LOOKUP_MS, handleMessage, ServiceUnavailableError } from '../../handlers/pipeline.ts';
+import { langFromHint, t } from '../i18n/index.ts';
+import { accountLanguage } from '../services/identity.ts';
 import type { InboundMessage, OutboundMessage, PlatformAdapter, PlatformName, SendResult } from '../platforms/types.ts';
 import type { TicketServiceContext } from '../services/tickets/create-ticket.ts';
 import type { Channels } from '../workers/notify.worker.ts';
@@ -46,20 +48,33 @@ export function createBot(app: TicketServiceContext & { redis: Redis }, adapters
   }
 
   const apologies = onceEach(10 * 60_000);
+  /** Set while messages fail for an outage, cleared by the next one handled. */
+  let outage = false;
 
   async function onMessage(message: InboundMessage): Promise<void> {
     const adapter = byPlatform.get(message.platform);
     if (message.callback?.id && adapter?.answerCallback) await adapter.answerCallback(message.callback.id).catch(() => undefined);
+    let replies: OutboundMessage[];
     try {
-      await deliver(message, await handleMessage(services, message));
+      replies = await handleMessage(services, message);
     } catch (error) {
-      if (error instanceof ServiceUnavailableError && apologies.first(message)) {
+      if (error instanceof ServiceUnavailableError) {
+        outage = true;
         // Tell the person (once per message, however often it is redelivered during the outage), then fail
         // the update so the platform delivers it again.
-        await deliver(message, [...error.replies]).catch(() => undefined);
+        if (apologies.first(message)) await deliver(message, [...error.replies]).catch(() => undefined);
       }
       throw error;
     }
+    outage = false;
+    await deliver(message, replies);
+  }
+
+  /** A message held back behind one failing for an outage: its sender is told why they wait, once. */
+  async function onWaiting(message: InboundMessage): Promise<void> {
+    if (!outage || !apologies.first(message)) return;
+    const lang = (await accountLanguage(app, message.platform, message.senderId, APOLOGY_LOOKUP_MS)) ?? langFromHint(message.languageHint);
+    await deliver(message, [{ text: t(lang, 'error.unavailable') }]);
   }
 
   return {
@@ -67,7 +82,7 @@ export function createBot(app: TicketServiceContext & { redis: Redis }, adapters
     services,
     onMessage,
     start: async () => {
-      for (const adapter of adapters) await adapter.start(onMessage);
+      for (const adapter of adapters) await adapter.start(onMessage, onWaiting);
     },
     stop: async () => {
       for (const adapter of adapters) await adapter.stop();

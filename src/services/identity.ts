@@ -41,6 +41,26 @@ export function actorOf(identity: Identity): Actor | undefined {
   return undefined;
 }
 
+/**
+ * The language a sender's account chose, if the database answers within `withinMs` (else undefined): what
+ * an apology for an outage is written in when the usual lookup is what failed, or has not run yet.
+ */
+export async function accountLanguage(ctx: Pick<TicketServiceContext, 'db'>, platform: PlatformName, senderId: string, withinMs: number): Promise<Lang | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const lookup = ctx.db.models.ChatAccount.findById(chatAccountKey(platform, String(senderId)), { lang: 1 })
+    .lean<Pick<ChatAccountDoc, 'lang'>>()
+    .then((account) => account?.lang)
+    .catch(() => undefined);
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, withinMs, undefined);
+  });
+  try {
+    return await Promise.race([lookup, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Remembers a language choice (/lang). */
 export async function setLanguage(ctx: Pick<TicketServiceContext, 'db'>, platform: PlatformName, senderId: string, lang: Lang): Promise<boolean> {
   const result = await ctx.db.models.ChatAccount.updateOne({ _id: chatAccountKey(platform, String(senderId)) }, { $set: { lang } });

@@ -105,6 +105,26 @@ describe('Telegram long polling when handling fails', () => {
     expect(logger.warn).toHaveBeenCalledWith(expect.objectContaining({ updateId: first, attempt: 2, retryInMs: 40 }), 'telegram: update not handled; it will be delivered again');
   });
 
+  it('tells the waiting handler of the updates held back behind a failing one, and handles them after it', async () => {
+    const { fake, adapter } = await setup();
+    const handled: string[] = [];
+    const waiting: string[] = [];
+    let failuresLeft = 2;
+    // Both pending before polling starts: they arrive in one batch.
+    fake.pushUpdate(text('first', 1));
+    fake.pushUpdate(text('second', 2));
+    await adapter().start(
+      async (message) => {
+        if (message.text === 'first' && failuresLeft-- > 0) throw new Error('MongoServerSelectionError: connect ECONNREFUSED');
+        handled.push(message.text);
+      },
+      async (message) => void waiting.push(message.text),
+    );
+    await vi.waitFor(() => expect(handled).toEqual(['first', 'second']));
+    // Told at each failed attempt (the bot answers once per message); never of the failing one itself.
+    expect(waiting).toEqual(['second', 'second']);
+  });
+
   it('never sends an offset past an update that keeps failing; a restart gets it again', async () => {
     const { fake, adapter, offsets } = await setup();
     const attempts: number[] = [];

@@ -29,6 +29,11 @@ export interface LongPollingOptions {
   telegram: Telegram;
   /** Handles one update; a rejection leaves the update unconfirmed, to be retried. */
   handle(update: Update): Promise<void>;
+  /**
+   * Told of the updates of a batch held back behind one that failed (each is handled later, in order), so
+   * that their senders can be told why they wait. Not awaited by the loop; a failure is only logged.
+   */
+  onWaiting?(updates: readonly Update[]): Promise<void>;
   allowedUpdates: readonly Types.UpdateType[];
   logger: PollingLogger;
   /** Seconds Telegram holds a getUpdates open when nothing is pending (default 50, like telegraf). */
@@ -92,13 +97,17 @@ export function startLongPolling(options: LongPollingOptions): LongPolling {
    * update, so the next getUpdates delivers it again (and confirms only what came before it).
    */
   const handleBatch = async (updates: Update[], failures: { count: number }): Promise<void> => {
-    for (const update of updates) {
+    for (const [index, update] of updates.entries()) {
       try {
         await options.handle(update);
       } catch (error) {
         failures.count += 1;
         const delayMs = backoffDelay(backoff, failures.count);
         logger.warn({ err: error, updateId: update.update_id, attempt: failures.count, retryInMs: delayMs }, 'telegram: update not handled; it will be delivered again');
+        const waiting = updates.slice(index + 1);
+        if (waiting.length > 0 && options.onWaiting) {
+          options.onWaiting(waiting).catch((failure: unknown) => logger.warn({ err: failure, updates: waiting.length }, 'telegram: could not tell the waiting senders'));
+        }
         await pause(delayMs);
         return;
       }

@@ -70,6 +70,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   const bot = new Telegraf(options.token, { telegram: options.apiRoot !== undefined ? { apiRoot: options.apiRoot } : {} });
   const expectedSecret = options.webhook !== undefined ? digest(options.webhook.secret) : undefined;
   let handler: InboundHandler | undefined;
+  let waitingHandler: InboundHandler | undefined;
   let polling: LongPolling | undefined;
 
   bot.use(async (ctx) => {
@@ -117,6 +118,13 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     polling = startLongPolling({
       telegram: bot.telegram,
       handle: (update) => bot.handleUpdate(update),
+      onWaiting: async (updates) => {
+        const username = bot.botInfo?.username;
+        for (const update of updates) {
+          const message = username !== undefined ? normalizeTelegramUpdate(update, { botUsername: username }) : null;
+          if (message !== null && waitingHandler !== undefined) await waitingHandler(message);
+        }
+      },
       allowedUpdates: ALLOWED_UPDATES,
       logger,
       ...(options.polling?.timeoutSeconds !== undefined ? { timeoutSeconds: options.polling.timeoutSeconds } : {}),
@@ -128,11 +136,12 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   return {
     platform: 'telegram',
 
-    async start(onMessage) {
+    async start(onMessage, onWaiting) {
       // handleUpdate needs botInfo; fetching it first also fails fast on a bad token.
       bot.botInfo = await bot.telegram.getMe();
       await registerCommands();
       handler = onMessage;
+      waitingHandler = onWaiting;
       if (options.webhook === undefined) {
         await startPolling();
         logger.info({ username: bot.botInfo.username }, 'telegram: long polling started');
