@@ -117,10 +117,8 @@ async function runCommand(ctx: MessageContext, command: Command, args: string): 
 /** With nothing active, what a plain message means for who wrote it. */
 async function fallback(ctx: MessageContext, input: FlowInput): Promise<void> {
   const identity = ctx.identity;
-  if (identity.kind === 'unknown') {
-    ctx.reply(t(ctx.lang, 'bot.welcome'));
-    return begin(ctx, 'register');
-  }
+  // The registration flow greets a newcomer itself (one greeting, then the first question).
+  if (identity.kind === 'unknown') return begin(ctx, 'register');
   if (identity.kind === 'official') {
     const typed = officerActionOf({ text: input.text });
     if (typed) return runOfficerAction(ctx, typed);

@@ -203,14 +203,17 @@ describe('FerretDB stopped mid-load', () => {
       const submissions = await contacts(world.app, 82_000, LOAD);
       const build = createUpdateBuilder();
       const statuses: number[] = [];
+      /** Updates answered a 5xx at least once: each sender is told once per message, however often it comes again. */
+      const failedUpdates = new Set<number>();
       let nextUpdateId = 1;
       /** Delivers like Telegram: the same update again after a pause, for as long as the answer is a 5xx. */
-      const deliver = async (update: object, patience: Patience, what: string): Promise<void> => {
+      const deliver = async (update: { update_id: number }, patience: Patience, what: string): Promise<void> => {
         for (;;) {
           const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(update) });
           await response.arrayBuffer();
           statuses.push(response.status);
           if (response.status < 500) return;
+          failedUpdates.add(update.update_id);
           giveUpIfLate(patience, what);
           await sleep(REDELIVER_MS);
         }
@@ -232,13 +235,13 @@ describe('FerretDB stopped mid-load', () => {
         lost: result.lost,
         duplicated: result.duplicated,
         recoveryMs: outcome.recoveryMs,
-        note: `${statuses.length} POSTs, ${errors.length} answered ${[...new Set(errors)].join('/') || '5xx'} and redelivered; ${sorry.total} "briefly unavailable" replies (${[...sorry.languages].join(', ')}), ${sorry.wrongLanguage} in the wrong language.${outcome.stalled}`,
+        note: `${statuses.length} POSTs, ${errors.length} answered ${[...new Set(errors)].join('/') || '5xx'} and redelivered (${failedUpdates.size} distinct updates); ${sorry.total} "briefly unavailable" replies (${[...sorry.languages].join(', ')}), ${sorry.wrongLanguage} in the wrong language.${outcome.stalled}`,
       });
 
-      // Every failed delivery was a 5xx (never a 2xx that would drop it, nor a 4xx), and each told its sender.
+      // Every failed delivery was a 5xx (never a 2xx that would drop it, nor a 4xx), and each failed message told its sender once.
       expect(errors.length).toBeGreaterThan(0);
       expect(statuses.filter((status) => status !== 200 && status < 500)).toEqual([]);
-      expect(sorry.total).toBe(errors.length);
+      expect(sorry.total).toBe(failedUpdates.size);
       expect(sorry.wrongLanguage).toBe(0);
       expect([...sorry.languages].sort()).toEqual(['en', 'zh-CN']);
       expectRecovered(world, result, outcome);

@@ -122,8 +122,9 @@ describe('officer flows and commands', () => {
     expect(ticket).toMatchObject({ status: 'assigned', unit: 'works', assignee: 'rf-works-01' });
 
     const office = await official('rf-office-01');
-    expect(await acceptTicket(office, ticket.number)).toEqual([{ text: zh('error.ticket.forbidden') }]);
-    expect(texts(await chat(office).begin('officer-progress', ticket.number))).toBe(zh('error.ticket.forbidden'));
+    // Another unit's ticket reads as no ticket at all: the refusal does not tell that the number is in use.
+    expect(await acceptTicket(office, ticket.number)).toEqual([{ text: zh('error.ticket.not-found', { number: ticket.number }) }]);
+    expect(texts(await chat(office).begin('officer-progress', ticket.number))).toBe(zh('error.ticket.not-found', { number: ticket.number }));
     expect(await chat(office).active()).toBeUndefined();
     expect(await acceptTicket(contact(), ticket.number)).toEqual([{ text: zh('officer.only-officials') }]);
     expect(texts(await chat(contact()).begin('officer-transfer', ticket.number))).toBe(zh('officer.only-officials'));
@@ -208,7 +209,7 @@ describe('officer flows and commands', () => {
     expect(await noticesFor('notice.extension-requested')).toMatchObject([{ recipient: { kind: 'official', ref: 'rf-works-sup' } }]);
 
     expect(texts(await officer.begin('officer-extend', ticket.number))).toBe(zh('error.ticket.extension-pending'));
-    expect(texts(await approveExtension(await official('rf-works-02'), ticket.number))).toBe(zh('error.ticket.forbidden'));
+    expect(texts(await approveExtension(await official('rf-works-02'), ticket.number))).toBe(zh('error.ticket.not-found', { number: ticket.number }));
 
     const supervisor = await official('rf-works-sup');
     const expected = app.calendar.addWorkingDays(ticket.deadlines.resolveBy, 5).due;
@@ -298,7 +299,7 @@ describe('officer flows and commands', () => {
     const report = await submit('gifts-banquets', ZHONGYUAN, { accusedUnit: 'works', text: '工程管理处某工作人员在验收前接受企业宴请，请核查。' });
     expect(report).toMatchObject({ unit: 'discipline', assignee: 'rf-discipline-01', discipline: true });
 
-    expect(texts(await chat(await official('rf-works-sup')).begin('officer-resolve', report.number))).toBe(zh('error.ticket.forbidden'));
+    expect(texts(await chat(await official('rf-works-sup')).begin('officer-resolve', report.number))).toBe(zh('error.ticket.not-found', { number: report.number }));
     expect(texts(await tasksReplies(await official('rf-works-sup')))).not.toContain(report.number);
     const inspectorDeps = await official('rf-discipline-01');
     expect(texts(await tasksReplies(inspectorDeps))).toContain(`｜${zh('officer.tasks.sealed')}｜`);

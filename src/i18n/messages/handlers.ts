@@ -2,10 +2,6 @@ import type { Text } from '../index.ts';
 
 /** What the bot says outside any flow: welcome, help, commands. */
 export const handlerMessages = {
-  'bot.welcome': {
-    zh: '您好！这里是“亲清”政企沟通服务。企业可以在这里提出诉求、投诉、咨询政策或反映问题线索，每件事都有专人限时办理，办结后请您评价。先花一分钟登记企业信息吧。',
-    en: 'Hello! This is qinqing, the channel between enterprises and the department. Raise a request, complaint, policy question or report here: each gets a named official and a deadline, and you rate the result. Let us first register your enterprise (about a minute).',
-  },
   'bot.help.contact': {
     zh: '可用指令：\n/new 提交新事项（也可以直接发文字）\n/status 查看办理进度\n/rate 评价已办结事项\n/lang 切换语言 English\n/cancel 取消当前操作',
     en: 'Commands:\n/new submit a new case (or just type it)\n/status see progress\n/rate rate a resolved case\n/lang switch language 中文\n/cancel leave what you are doing',

@@ -4,8 +4,8 @@ import type { Text } from '../index.ts';
 export const registerMessages = {
   'register.title': { zh: '企业登记', en: 'Company registration' },
   'register.welcome': {
-    zh: '您好！在这里，企业可以直接向政府部门咨询政策、反映诉求、提出投诉建议，并随时查看办理进度和结果。先花一分钟登记企业信息，以后提交时就不用再填了。',
-    en: 'Hello! Here your company can ask the government department about policies, raise requests, complaints or suggestions, and follow each one to its result. Registering your company takes about a minute, and you will not have to type it again.',
+    zh: '您好！这里是“亲清”政企沟通服务。企业可以在这里咨询政策、提出诉求、投诉建议或反映问题线索，每件事都有专人限时办理，可随时查看进度，办结后请您评价。先花一分钟登记企业信息，以后提交时就不用再填了。',
+    en: 'Hello! This is qinqing, the channel between companies and the government department. Ask about policies, raise requests, complaints or suggestions, or report misconduct here: each gets a named official and a deadline, you can follow it at any time, and you rate the result. Registering your company takes about a minute, and you will not have to type it again.',
   },
   'register.ask.company-name': { zh: '请问贵企业的名称？（营业执照上的全称）', en: 'What is your company’s name, as on its business licence?' },
   'register.ask.credit-code': {

@@ -1,6 +1,6 @@
 /** The common shape of every ticket action: read, decide, commit; again on a concurrent change. */
 import { DomainError } from '../../domain/errors.ts';
-import { decide, type Actor, type Decision, type TicketAction, type TicketFacts } from '../../domain/ticket-state.ts';
+import { canView, decide, type Actor, type Decision, type TicketAction, type TicketFacts } from '../../domain/ticket-state.ts';
 import { commitTicket, loadTicket, loadTicketByNumber, type EventInput, type OutboxJob, type TicketRecord } from './ticket-store.ts';
 import type { TicketDoc } from '../../db/models/index.ts';
 import type { TicketServiceContext } from './create-ticket.ts';
@@ -59,6 +59,9 @@ export async function act(
   for (let attempt = 1; ; attempt++) {
     const ticket = attempt === 1 && options.ticket ? options.ticket : await findTicket(ctx, ref);
     const facts = options.facts ? options.facts(ticket) : factsOf(ticket);
+    // A ticket the actor may not even see is refused as if it did not exist: the refusal must not tell that
+    // the number is in use (the admin API's scope answers the same).
+    if (!canView(facts, actor)) throw new DomainError('ticket.not-found', `no ticket ${ref} visible to this actor`, { number: ticket.number });
     const decision = decide(facts, action, actor, { maxTransfers: ctx.profile.rules.maxTransfers, ...(options.bad !== undefined ? { bad: options.bad } : {}) });
     const p = await plan(ticket, decision);
     try {

@@ -92,12 +92,13 @@ async function briefs(ctx: TicketServiceContext, tickets: TicketRecord[]): Promi
 
 /**
  * One ticket as the actor may see it.
- * @throws {DomainError} `ticket.not-found`; `ticket.forbidden` when the actor has no role on it (a
- *   misconduct report is invisible to everyone but discipline inspection).
+ * @throws {DomainError} `ticket.not-found` whether it does not exist or the actor has no role on it (a
+ *   misconduct report is invisible to everyone but discipline inspection), as the admin API answers: nobody
+ *   learns from the refusal that a number is in use.
  */
 export async function ticketBrief(ctx: TicketServiceContext, number: string, actor: Actor): Promise<TicketBrief> {
   const ticket = await findTicket(ctx, number);
-  if (!canView(factsOf(ticket), actor)) throw new DomainError('ticket.forbidden', `${number} is not visible to this actor`, { action: 'view' });
+  if (!canView(factsOf(ticket), actor)) throw new DomainError('ticket.not-found', `${number} is not visible to this actor`, { number });
   return brief(ctx, ticket, await enterpriseNames(ctx, [ticket]));
 }
 

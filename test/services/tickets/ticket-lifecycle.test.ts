@@ -91,8 +91,9 @@ describe('a ticket from submission to rating (POLICY §1, §3, §5)', () => {
     const t = await submit(app, YUAN_EQUIPMENT, yuan.contactId, '900002');
     await runJobs(app);
     const before = await findTicket(app, t.number);
-    await expect(accept(app, t.number, await official(app, 'rf-office-01'))).rejects.toMatchObject({ code: 'ticket.forbidden' });
-    await expect(rate(app, t.number, zy.actor, 'satisfied')).rejects.toMatchObject({ code: 'ticket.forbidden' });
+    // Refused as if there were no such ticket: the refusal does not tell that the number is in use.
+    await expect(accept(app, t.number, await official(app, 'rf-office-01'))).rejects.toMatchObject({ code: 'ticket.not-found' });
+    await expect(rate(app, t.number, zy.actor, 'satisfied')).rejects.toMatchObject({ code: 'ticket.not-found' });
     const after = await findTicket(app, t.number);
     expect(after.rev).toBe(before.rev);
     expect(after.status).toBe('assigned');

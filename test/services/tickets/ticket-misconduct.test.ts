@@ -42,9 +42,9 @@ describe('reports of misconduct (POLICY §2, §7)', () => {
     const history = await app.db.models.HistoryEvent.find({ ticket: t._id }).lean();
     expect(JSON.stringify(history)).not.toContain(zy.contactId);
 
-    // Not even the leadership or the accused unit's supervisor may act on it.
-    await expect(accept(app, t.number, await official(app, 'rf-works-sup'))).rejects.toMatchObject({ code: 'ticket.forbidden' });
-    await expect(accept(app, t.number, await official(app, 'rf-leader-01'))).rejects.toMatchObject({ code: 'ticket.forbidden' });
+    // Not even the leadership or the accused unit's supervisor may act on it, or learn that it exists.
+    await expect(accept(app, t.number, await official(app, 'rf-works-sup'))).rejects.toMatchObject({ code: 'ticket.not-found' });
+    await expect(accept(app, t.number, await official(app, 'rf-leader-01'))).rejects.toMatchObject({ code: 'ticket.not-found' });
   });
 
   it('lets only a discipline inspector read a named reporter, and records every read', async () => {
