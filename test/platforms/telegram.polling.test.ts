@@ -125,6 +125,31 @@ describe('Telegram long polling when handling fails', () => {
     expect(waiting).toEqual(['second', 'second']);
   });
 
+  it('while the head keeps failing, tells the waiting handler of updates that arrive meanwhile, and confirms nothing early', async () => {
+    const { fake, adapter, offsets } = await setup();
+    const handled: string[] = [];
+    const waiting: string[] = [];
+    let failing = true;
+    const first = fake.pushUpdate(text('first', 1));
+    // A long pause after each failure: what arrives meanwhile is found by looking, not by the next attempt.
+    await adapter({ polling: { backoff: { initialMs: 1000, maxMs: 1000 }, waitingCheckMs: 50 } }).start(
+      async (message) => {
+        if (message.text === 'first' && failing) throw new Error('MongoServerSelectionError: connect ECONNREFUSED');
+        handled.push(message.text);
+      },
+      async (message) => void waiting.push(message.text),
+    );
+    await vi.waitFor(() => expect(fake.callsTo('getUpdates').length).toBeGreaterThan(0));
+    fake.pushUpdate(text('later', 2));
+    await vi.waitFor(() => expect(waiting).toContain('later'));
+    expect(handled).toEqual([]);
+    expect(Math.max(...offsets())).toBeLessThanOrEqual(first);
+    failing = false;
+    await vi.waitFor(() => expect(handled).toEqual(['first', 'later']), { timeout: 5000 });
+    // Not told of the failing update itself, nor of anything once it went through.
+    expect(waiting.filter((w) => w !== 'later')).toEqual([]);
+  });
+
   it('never sends an offset past an update that keeps failing; a restart gets it again', async () => {
     const { fake, adapter, offsets } = await setup();
     const attempts: number[] = [];

@@ -30,10 +30,14 @@ export interface LongPollingOptions {
   /** Handles one update; a rejection leaves the update unconfirmed, to be retried. */
   handle(update: Update): Promise<void>;
   /**
-   * Told of the updates of a batch held back behind one that failed (each is handled later, in order), so
-   * that their senders can be told why they wait. Not awaited by the loop; a failure is only logged.
+   * Told of the updates held back behind one that failed (each is handled later, in order), so that their
+   * senders can be told why they wait: those of its batch at once, and, while it stays unhandled (failing
+   * again, paused, or slow to answer), those that arrived since, looked up every `waitingCheckMs`. The same
+   * update may be told of more than once. Not awaited by the loop; a failure is only logged.
    */
   onWaiting?(updates: readonly Update[]): Promise<void>;
+  /** How often the updates behind a failing one are looked up (default 2 s). */
+  waitingCheckMs?: number;
   allowedUpdates: readonly Types.UpdateType[];
   logger: PollingLogger;
   /** Seconds Telegram holds a getUpdates open when nothing is pending (default 50, like telegraf). */
@@ -80,6 +84,11 @@ export function startLongPolling(options: LongPollingOptions): LongPolling {
   const abort = new AbortController();
   let offset = 0;
   let fatal = false;
+  /** The id of the update at the head that failed and is not handled yet. */
+  let failingHead: number | undefined;
+  /** Set while the loop's own getUpdates runs: Telegram answers 409 to two at once. */
+  let fetching = false;
+  let peeking: Promise<void> | undefined;
 
   const getUpdates = (): Promise<Update[]> =>
     telegram.callApi(
@@ -96,22 +105,44 @@ export function startLongPolling(options: LongPollingOptions): LongPolling {
    * Handles a batch in order. At the first failure it pauses and returns: the offset still points at the failed
    * update, so the next getUpdates delivers it again (and confirms only what came before it).
    */
+  const tellWaiting = (waiting: readonly Update[]): void => {
+    if (waiting.length === 0 || !options.onWaiting) return;
+    options.onWaiting(waiting).catch((failure: unknown) => logger.warn({ err: failure, updates: waiting.length }, 'telegram: could not tell the waiting senders'));
+  };
+
+  /**
+   * Looks at what arrived behind the failing head without handling it: getUpdates from the head's id
+   * confirms only what was handled before it, and runs only while the loop's own getUpdates does not.
+   */
+  const peekBehindFailingHead = (): void => {
+    if (failingHead === undefined || fetching || peeking !== undefined || abort.signal.aborted) return;
+    const head = failingHead;
+    peeking = telegram
+      .callApi('getUpdates', { offset: head, limit: options.limit ?? 100, timeout: 0, allowed_updates: [...options.allowedUpdates] })
+      .then((updates) => tellWaiting(updates.filter((update) => update.update_id > head)))
+      .catch((error: unknown) => logger.warn({ err: error }, 'telegram: could not look at the waiting updates'))
+      .finally(() => {
+        peeking = undefined;
+      });
+  };
+  const waitingTimer = options.onWaiting ? setInterval(peekBehindFailingHead, options.waitingCheckMs ?? 2000) : undefined;
+  waitingTimer?.unref();
+
   const handleBatch = async (updates: Update[], failures: { count: number }): Promise<void> => {
     for (const [index, update] of updates.entries()) {
       try {
         await options.handle(update);
       } catch (error) {
         failures.count += 1;
+        failingHead = update.update_id;
         const delayMs = backoffDelay(backoff, failures.count);
         logger.warn({ err: error, updateId: update.update_id, attempt: failures.count, retryInMs: delayMs }, 'telegram: update not handled; it will be delivered again');
-        const waiting = updates.slice(index + 1);
-        if (waiting.length > 0 && options.onWaiting) {
-          options.onWaiting(waiting).catch((failure: unknown) => logger.warn({ err: failure, updates: waiting.length }, 'telegram: could not tell the waiting senders'));
-        }
+        tellWaiting(updates.slice(index + 1));
         await pause(delayMs);
         return;
       }
       failures.count = 0;
+      failingHead = undefined;
       offset = update.update_id + 1;
       if (abort.signal.aborted) return;
     }
@@ -123,6 +154,8 @@ export function startLongPolling(options: LongPollingOptions): LongPolling {
     while (!abort.signal.aborted) {
       let updates: Update[];
       try {
+        fetching = true;
+        await peeking;
         updates = await getUpdates();
         fetchFailures = 0;
       } catch (error) {
@@ -136,6 +169,8 @@ export function startLongPolling(options: LongPollingOptions): LongPolling {
         logger.warn({ err: error, attempt: fetchFailures, retryInMs: delayMs }, 'telegram: getUpdates failed; retrying');
         await pause(delayMs);
         continue;
+      } finally {
+        fetching = false;
       }
       await handleBatch(updates, handlerFailures);
     }
@@ -157,8 +192,10 @@ export function startLongPolling(options: LongPollingOptions): LongPolling {
       logger.error({ err: error }, 'telegram: polling ended with an error');
       options.onFatal?.(error);
     })
-    .finally(() => {
+    .finally(async () => {
       abort.abort();
+      clearInterval(waitingTimer);
+      await peeking;
       return confirmHandled();
     });
 

@@ -30,7 +30,7 @@ export interface TelegramAdapterOptions {
    */
   onPollingStopped?: (error: unknown) => void;
   /** Long polling: the getUpdates hold time (default 50 s) and the pause after a failure (default 1 s doubling to 30 s). */
-  polling?: { timeoutSeconds?: number; backoff?: Backoff };
+  polling?: { timeoutSeconds?: number; backoff?: Backoff; waitingCheckMs?: number };
 }
 
 /** The Telegram {@link PlatformAdapter}, plus the entry point for webhook deliveries. */
@@ -129,6 +129,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       logger,
       ...(options.polling?.timeoutSeconds !== undefined ? { timeoutSeconds: options.polling.timeoutSeconds } : {}),
       ...(options.polling?.backoff !== undefined ? { backoff: options.polling.backoff } : {}),
+      ...(options.polling?.waitingCheckMs !== undefined ? { waitingCheckMs: options.polling.waitingCheckMs } : {}),
       onFatal: (error) => options.onPollingStopped?.(error),
     });
   };
