@@ -158,6 +158,7 @@ describe('fault: the worker process is killed mid-load', () => {
         `Real processes on the test's own Redis and FerretDB: a \`--role bot\` process long-polls a fake Bot API into which each person's five steps (\`/new\` with the description, 投诉, 投诉, skip attachments, confirm) are pushed; "acknowledged" means the fake accepted the reply with the ticket number. ` +
           `The \`--role worker\` process was killed with SIGKILL (its jobs in hand come back when their locks expire; outboxes it left unflushed wait for the sweeper, every 60 s with a 30 s grace) and started again; exactly once is checked as each \`notice.assigned\` record (keyed by its dedupe key) against the texts the fake accepted in the officer's chat.`,
       ].join('\n'),
+      { FAULTS_KILL_N: N },
     );
 
     expect(acknowledged.length, `submissions not acknowledged: ${submissions.filter((s) => !s.number).map((s) => s.userId).slice(0, 10).join(', ')}`).toBe(N);

@@ -120,6 +120,7 @@ describe('fault: Telegram answers 429, then drops connections, while notices go 
         `${N} submissions went through Telegram (fake Bot API → \`--role bot\` process) with no worker running; then a \`--role worker\` process started assigning, and the fake Bot API refused every send — first with 429, then by destroying the connection — while the bot process's notify worker delivered with its default pacing. ` +
           'Each notice record (keyed by its dedupe key) is checked against the texts the fake accepted in its chat: exactly once.',
       ].join('\n'),
+      { FAULTS_429_N: N },
     );
 
     expect(acknowledged).toBe(N);

@@ -2,6 +2,7 @@
 import { assignJob, deadlineJobs } from '../../../src/services/tickets/create-ticket.ts';
 import { ticketsWithPendingOutbox } from '../../../src/services/tickets/ticket-store.ts';
 import type { SweepResult } from '../../../src/workers/sweep.worker.ts';
+import type { RecoverySummary } from '../../../src/workers/redis-recovery.ts';
 import type { FaultContext } from './fault-servers.ts';
 
 /** Tickets still `submitted` with no assign job, and tickets whose outbox was not flushed. */
@@ -27,14 +28,24 @@ export async function ticketsWithoutDeadlineJobs(ctx: FaultContext): Promise<str
 }
 
 /** What the sweeps that finished since `at` report they did. */
-export async function sweptSince(ctx: FaultContext, at: number): Promise<SweepResult & { runs: number }> {
+export async function sweptSince(ctx: FaultContext, at: number): Promise<SweepResult & { runs: number; recovered: RecoverySummary }> {
   const sweeps = (await ctx.queues.maintenance.getJobs(['completed'], 0, -1)).filter((job) => (job.finishedOn ?? 0) >= at);
   return sweeps.reduce(
     (sum, job) => {
-      const result = job.returnvalue as SweepResult | null;
-      return { runs: sum.runs + 1, flushed: sum.flushed + (result?.flushed ?? 0), requeued: sum.requeued + (result?.requeued ?? 0) };
+      const result = job.returnvalue as (SweepResult & { recovered?: RecoverySummary }) | null;
+      const recovered = result?.recovered;
+      return {
+        runs: sum.runs + 1,
+        flushed: sum.flushed + (result?.flushed ?? 0),
+        requeued: sum.requeued + (result?.requeued ?? 0),
+        recovered: {
+          deadlineJobs: sum.recovered.deadlineJobs + (recovered?.deadlineJobs ?? 0),
+          notices: sum.recovered.notices + (recovered?.notices ?? 0),
+          heldChats: sum.recovered.heldChats + (recovered?.heldChats ?? 0),
+        },
+      };
     },
-    { runs: 0, flushed: 0, requeued: 0 },
+    { runs: 0, flushed: 0, requeued: 0, recovered: { deadlineJobs: 0, notices: 0, heldChats: 0 } },
   );
 }
 
