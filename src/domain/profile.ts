@@ -115,6 +115,14 @@ export type UnitKind = (typeof UNIT_KINDS)[number];
 export type CategoryKind = (typeof CATEGORY_KINDS)[number];
 
 /**
+ * The categories of the negative list (P-1…P-9, misconduct among them): the cases discipline inspection
+ * oversees, told of their escalations and able to see them.
+ */
+export function negativeListCategories(profile: Pick<Profile, 'categories'>): string[] {
+  return profile.categories.filter((category) => category.clause?.startsWith('P-') === true).map((category) => category.code);
+}
+
+/**
  * Validates a parsed profile document and checks its cross-references.
  * @throws {ProfileError} listing every problem at once, each with its path (`categories[3].lead`).
  */

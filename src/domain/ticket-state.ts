@@ -43,6 +43,8 @@ export interface TicketFacts {
   enterprise?: string | undefined;
   /** For a misconduct report: only discipline inspection may handle it. */
   discipline: boolean;
+  /** A negative-list case (P-1…P-9): overseen by discipline inspection, who may see it. */
+  negativeList?: boolean;
   transfers: number;
   extensionPending: boolean;
   /** A reopened ticket has had its one rectification round; the follow-up rating closes it. */
@@ -86,7 +88,8 @@ export function rolesOn(ticket: TicketFacts, actor: Actor): Set<ActorRole> {
     if (ticket.assignee === actor.code) roles.add('assignee');
     if (actor.roles.includes('supervisor') && actor.unit === ticket.unit) roles.add('supervisor');
     if (actor.roles.includes('leadership') && !ticket.discipline) roles.add('leadership');
-    if (inspector) roles.add('inspector');
+    // Discipline inspection oversees misconduct reports and the negative list, not every case.
+    if (inspector && (ticket.discipline || ticket.negativeList === true)) roles.add('inspector');
   }
   return roles;
 }

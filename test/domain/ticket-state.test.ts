@@ -91,7 +91,10 @@ function codeOf(fn: () => unknown): string {
 
 describe('close-unfounded', () => {
   it('applies to misconduct reports only: an ordinary demand is answered with a result', () => {
-    expect(codeOf(() => decide(ticket({ status: 'accepted' }), 'close-unfounded', inspector))).toBe('ticket.illegal-transition');
+    // A negative-list case is the inspector's to see, but it is resolved like any other.
+    expect(codeOf(() => decide(ticket({ status: 'accepted', negativeList: true }), 'close-unfounded', inspector))).toBe('ticket.illegal-transition');
+    // Any other case is not even the inspector's to see.
+    expect(codeOf(() => decide(ticket({ status: 'accepted' }), 'close-unfounded', inspector))).toBe('ticket.forbidden');
   });
 });
 
@@ -288,12 +291,23 @@ describe('canView on an ordinary ticket', () => {
     { name: "the unit's supervisor", actor: supervisor, visible: true },
     { name: "another unit's supervisor", actor: otherSupervisor, visible: false },
     { name: 'leadership', actor: leader, visible: true },
-    { name: 'inspector', actor: inspector, visible: true },
+    // Discipline inspection oversees misconduct reports and the negative list, not every case.
+    { name: 'inspector', actor: inspector, visible: false },
     { name: 'own enterprise', actor: ownEnterprise, visible: true },
     { name: 'another enterprise', actor: otherEnterprise, visible: false },
     { name: 'system', actor: system, visible: true },
   ])('$name → $visible', ({ actor, visible }) => {
     expect(canView(ticket(), actor)).toBe(visible);
+  });
+});
+
+describe('canView on a negative-list case (say P-4 推诿扯皮)', () => {
+  it.each([
+    { name: 'inspector', actor: inspector, visible: true },
+    { name: 'assignee', actor: assignee, visible: true },
+    { name: 'colleague of the same unit', actor: colleague, visible: false },
+  ])('$name → $visible', ({ actor, visible }) => {
+    expect(canView(ticket({ negativeList: true }), actor)).toBe(visible);
   });
 });
 

@@ -265,3 +265,14 @@ describe('/metrics', () => {
     expect(res.body).not.toContain('qinqing_metrics_scrape_errors_total{');
   });
 });
+
+describe('an inspector and the negative list', () => {
+  it('sees misconduct reports and negative-list cases, as in chat, and no other case', async () => {
+    const zy = await s.app.db.models.ChatAccount.findById('telegram:930001').lean();
+    const buckPassing = await submit(s.app, ZHONGYUAN, String(zy?.ref), '930001', { category: 'buck-passing', text: '同一份人防审批材料在两个科室之间来回推诿，三周无人受理。' });
+    const list = (await get('/admin/tickets', inspector)).json<Page>();
+    expect(list.items.map((t) => t.number).sort()).toEqual([numbers.misconduct, buckPassing.number].sort());
+    expect((await get(`/admin/tickets/${buckPassing.number}`, inspector)).statusCode).toBe(200);
+    expect((await get(`/admin/tickets/${numbers.works1}`, inspector)).statusCode).toBe(404);
+  });
+});

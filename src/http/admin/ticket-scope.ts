@@ -6,6 +6,7 @@
 import type { EnterpriseDoc, HistoryEventDoc, OfficialDoc } from '../../db/models/index.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { canView, isOpen, TICKET_STATUSES, type Actor, type TicketStatus } from '../../domain/ticket-state.ts';
+import { negativeListCategories } from '../../domain/profile.ts';
 import { factsOf } from '../../services/tickets/act.ts';
 import { currentDeadline } from '../../services/tickets/officer-queries.ts';
 import { normalizeTicketNumber } from '../../services/tickets/ticket-queries.ts';
@@ -39,11 +40,14 @@ export async function boundActor(deps: AdminDeps, principal: Principal): Promise
   return { kind: 'official', code: official.code, unit: official.unit, roles: official.roles };
 }
 
-/** The caller's scope: everything for admins and auditors, the unit for supervisors, misconduct reports for inspectors. */
+/**
+ * The caller's scope: everything for admins and auditors, the unit for supervisors, misconduct reports and
+ * the negative list for inspectors (what the state machine lets them see in chat too).
+ */
 export async function ticketScope(deps: AdminDeps, principal: Principal): Promise<TicketScope> {
   if (principal.role === 'admin' || principal.role === 'auditor') return { filter: {} };
   const actor = await boundActor(deps, principal);
-  if (principal.role === 'inspector') return { filter: { discipline: true }, actor };
+  if (principal.role === 'inspector') return { filter: { $or: [{ discipline: true }, { category: { $in: negativeListCategories(deps.profile) } }] }, actor };
   // A supervisor: its unit's tickets and any assigned to it; misconduct reports only if it also inspects
   // (the state machine hides them from everyone else, even the accused unit's own supervisor).
   const units = [{ unit: { $eq: actor.unit } }, { assignee: { $eq: actor.code } }];
@@ -84,7 +88,7 @@ export async function findVisibleTicket(deps: AdminDeps, principal: Principal, n
   const ref = normalizeTicketNumber(number);
   const ticket = await deps.db.models.Ticket.findOne(within(scope, { number: { $eq: ref } })).lean<TicketRecord>();
   // The state machine has the last word on sight, whatever the filter says.
-  if (!ticket || (scope.actor && !canView(factsOf(ticket), scope.actor))) {
+  if (!ticket || (scope.actor && !canView(factsOf(ticket, deps.profile), scope.actor))) {
     throw new DomainError('ticket.not-found', `no ticket ${ref} visible to key ${principal.id}`, { number: ref });
   }
   return { ticket, scope };

@@ -3,10 +3,13 @@ import { DomainError } from '../../domain/errors.ts';
 import { canView, decide, type Actor, type Decision, type TicketAction, type TicketFacts } from '../../domain/ticket-state.ts';
 import { commitTicket, loadTicket, loadTicketByNumber, type EventInput, type OutboxJob, type TicketRecord } from './ticket-store.ts';
 import type { TicketDoc } from '../../db/models/index.ts';
+import { negativeListCategories, type Profile } from '../../domain/profile.ts';
 import type { TicketServiceContext } from './create-ticket.ts';
 
-export function factsOf(ticket: TicketRecord): TicketFacts {
+/** What the state machine needs of a ticket; `profile` tells whether its category is on the negative list. */
+export function factsOf(ticket: TicketRecord, profile: Pick<Profile, 'categories'>): TicketFacts {
   return {
+    negativeList: negativeListCategories(profile).includes(ticket.category),
     status: ticket.status,
     unit: ticket.unit,
     assignee: ticket.assignee,
@@ -58,7 +61,7 @@ export async function act(
 ): Promise<TicketRecord> {
   for (let attempt = 1; ; attempt++) {
     const ticket = attempt === 1 && options.ticket ? options.ticket : await findTicket(ctx, ref);
-    const facts = options.facts ? options.facts(ticket) : factsOf(ticket);
+    const facts = options.facts ? options.facts(ticket) : factsOf(ticket, ctx.profile);
     // A ticket the actor may not even see is refused as if it did not exist: the refusal must not tell that
     // the number is in use (the admin API's scope answers the same).
     if (!canView(facts, actor)) throw new DomainError('ticket.not-found', `no ticket ${ref} visible to this actor`, { number: ticket.number });

@@ -37,7 +37,7 @@ export type RevealedReporter =
  */
 export async function revealReporter(ctx: TicketServiceContext, ref: string, actor: Actor): Promise<RevealedReporter> {
   const ticket = await findTicket(ctx, ref);
-  if (!ticket.sealedReporter || !rolesOn(factsOf(ticket), actor).has('inspector')) {
+  if (!ticket.sealedReporter || !rolesOn(factsOf(ticket, ctx.profile), actor).has('inspector')) {
     throw new DomainError('identity.forbidden', 'only discipline inspectors may read a reporter identity');
   }
   if (!ctx.dataKey) throw new DomainError('config.no-data-key', 'DATA_KEY is not configured');

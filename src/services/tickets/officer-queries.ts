@@ -69,7 +69,7 @@ function brief(ctx: TicketServiceContext, ticket: TicketRecord, names: ReadonlyM
     resolveDays: category?.resolveDays ?? 30,
     due,
     overdue: ticket.overdue || due.at.getTime() <= ctx.clock.now().getTime(),
-    facts: factsOf(ticket),
+    facts: factsOf(ticket, ctx.profile),
     ...(ticket.accusedUnit ? { accusedUnit: ticket.accusedUnit } : {}),
     ...(ticket.assignee ? { assignee: ticket.assignee } : {}),
     ...(extension ? { extension: { days: extension.days, reason: extension.reason, requestedBy: extension.requestedBy, status: extension.status } } : {}),
@@ -98,7 +98,7 @@ async function briefs(ctx: TicketServiceContext, tickets: TicketRecord[]): Promi
  */
 export async function ticketBrief(ctx: TicketServiceContext, number: string, actor: Actor): Promise<TicketBrief> {
   const ticket = await findTicket(ctx, number);
-  if (!canView(factsOf(ticket), actor)) throw new DomainError('ticket.not-found', `${number} is not visible to this actor`, { number });
+  if (!canView(factsOf(ticket, ctx.profile), actor)) throw new DomainError('ticket.not-found', `${number} is not visible to this actor`, { number });
   return brief(ctx, ticket, await enterpriseNames(ctx, [ticket]));
 }
 

@@ -18,7 +18,7 @@ import type { TicketRecord } from './ticket-store.ts';
  */
 function reporterFacts(ctx: TicketServiceContext, actor: Actor): (ticket: TicketRecord) => TicketFacts {
   return (ticket) => {
-    const facts = factsOf(ticket);
+    const facts = factsOf(ticket, ctx.profile);
     if (!ticket.sealedReporter || !ctx.dataKey || actor.kind !== 'enterprise') return facts;
     const reporter = unseal<SealedReporter>(ticket.sealedReporter, ctx.dataKey);
     return reporter.contact === actor.contact ? { ...facts, enterprise: actor.enterprise } : facts;

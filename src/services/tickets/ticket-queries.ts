@@ -84,7 +84,7 @@ export async function listTicketsForContact(ctx: TicketServiceContext, identity:
  * does not carry in clear; nobody else of that enterprise does.
  */
 function viewerFacts(ctx: TicketServiceContext, ticket: TicketRecord, actor: Actor): TicketFacts {
-  const facts = factsOf(ticket);
+  const facts = factsOf(ticket, ctx.profile);
   return actor.kind === 'enterprise' && sealedBy(ctx, ticket, actor.contact) ? { ...facts, enterprise: actor.enterprise } : facts;
 }
 

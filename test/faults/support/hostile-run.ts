@@ -152,7 +152,7 @@ export class HostileRun {
     const tickets = [...(state.get('tickets')?.values() ?? [])].map((d) => d.doc as unknown as TicketRecord).sort((a, b) => (a.number < b.number ? -1 : 1));
     const actor = persona.official ? this.officials.get(persona.official) : undefined;
     const foreign = tickets.filter((ticket) => {
-      if (actor) return ![...rolesOn(factsOf(ticket), actor)].some((role) => role === 'assignee' || role === 'supervisor' || role === 'leadership');
+      if (actor) return ![...rolesOn(factsOf(ticket, this.app.profile), actor)].some((role) => role === 'assignee' || role === 'supervisor' || role === 'leadership');
       if (persona.role === 'contact') return ticket.enterprise !== persona.enterprise && !ticket.sealedReporter;
       return true;
     });
