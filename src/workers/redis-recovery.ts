@@ -11,6 +11,7 @@ import type { TicketRecord } from '../services/tickets/ticket-store.ts';
 import { deadlineJobs, type TicketServiceContext } from '../services/tickets/create-ticket.ts';
 import { databaseKey } from '../queue/redis.ts';
 import { requeueLostNotices } from '../services/notices/notice-queue.ts';
+import { requeueUnqueuedTickets } from './sweep.worker.ts';
 
 type Span = Parameters<typeof deadlineJobs>[2];
 
@@ -39,6 +40,9 @@ function openSpans(ticket: TicketRecord): { kind: Span; start: Date; due: Date }
 }
 
 export interface RecoverySummary {
+  /** Unassigned tickets whose assign job was queued again, and outboxes flushed. */
+  assignJobs: number;
+  outboxes: number;
   /** Deadline jobs added again. */
   deadlineJobs: number;
   /** Notices queued again. */
@@ -52,12 +56,14 @@ export async function recoverAfterRedisRestart(ctx: TicketServiceContext): Promi
   const runId = /run_id:(\w+)/.exec(await ctx.redis.info('server'))?.[1] ?? 'unknown';
   const key = databaseKey(ctx.db, 'redis-run-id');
   if ((await ctx.redis.get(key)) === runId) return undefined;
+  // Nothing written before this moment is still on its way to Redis: no grace period is needed.
+  const tickets = await requeueUnqueuedTickets(ctx, ctx.clock.now());
   const deadlineJobs = await replanDeadlineJobs(ctx);
   const { requeued, heldChats } = await requeueLostNotices(ctx);
   // Set last: a recovery cut short (Redis failing again) is run again in full by the next sweep.
   await ctx.redis.set(key, runId);
-  const summary = { deadlineJobs, notices: requeued, heldChats };
-  if (deadlineJobs + requeued + heldChats > 0) ctx.logger.warn(summary, 'redis restarted: lost jobs queued again');
+  const summary = { assignJobs: tickets.requeued, outboxes: tickets.flushed, deadlineJobs, notices: requeued, heldChats };
+  if (tickets.requeued + tickets.flushed + deadlineJobs + requeued + heldChats > 0) ctx.logger.warn(summary, 'redis restarted: lost jobs queued again');
   return summary;
 }
 

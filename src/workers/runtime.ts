@@ -119,6 +119,7 @@ export async function startWorkers(ctx: TicketServiceContext & { redis: Redis },
   const wanted = new Set<WorkerName>(options.queues ?? ['tickets', 'sla', 'notify', 'maintenance']);
   const workers: Worker[] = [];
   const schedules: (() => Promise<void>)[] = [];
+  const cleanups: (() => void)[] = [];
 
   if (wanted.has('tickets')) workers.push(new Worker<AssignJob>(QUEUE_NAMES.tickets, (job) => processAssign(ctx, job.data), { ...base, concurrency }));
   if (wanted.has('sla')) {
@@ -194,6 +195,15 @@ export async function startWorkers(ctx: TicketServiceContext & { redis: Redis },
     schedules.push(async () => {
       if (!(await ctx.queues.maintenance.getJobScheduler('sweep'))) await scheduleSweep();
     });
+    // Redis back after an outage may have lost jobs: sweep at once (the sweep notices a restart by its run id
+    // and puts back what was lost) rather than at the next period, up to a minute later.
+    const sweepNow = () => {
+      ctx.queues.maintenance
+        .add('sweep', { sweep: 'unqueued-tickets' }, { jobId: `sweep-on-reconnect-${Date.now()}` })
+        .catch((error: unknown) => ctx.logger.debug({ err: (error as Error).message }, 'sweep after reconnect not queued'));
+    };
+    ctx.redis.on('ready', sweepNow);
+    cleanups.push(() => ctx.redis.off('ready', sweepNow));
   }
 
   if (wanted.has('liaison')) {
@@ -219,6 +229,7 @@ export async function startWorkers(ctx: TicketServiceContext & { redis: Redis },
     workers,
     close: async () => {
       clearInterval(keeper);
+      for (const cleanup of cleanups) cleanup();
       await Promise.all(workers.map((w) => w.close()));
     },
   };

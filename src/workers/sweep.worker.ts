@@ -20,6 +20,19 @@ export interface SweepResult {
 
 export async function sweepUnqueuedTickets(ctx: TicketServiceContext): Promise<SweepResult> {
   const before = new Date(ctx.clock.now().getTime() - SWEEP_GRACE_MS);
+  const result = await requeueUnqueuedTickets(ctx, before);
+  // Officers' loads are counters moved by each change: recounted from the tickets now and then, so one
+  // lost between a write and its count (a crash) skews routing for minutes, not for ever.
+  if (await loadsOlderThan(ctx, LOAD_RECOUNT_MS)) await recountLoads(ctx);
+  return result;
+}
+
+/**
+ * Flushes the outboxes of tickets last written before `before`, and queues again the assign job of every
+ * ticket submitted before it that is still unassigned and has no live job. The sweep waits a grace period
+ * (a healthy change finishes in milliseconds); after a Redis restart nothing written before it is in flight.
+ */
+export async function requeueUnqueuedTickets(ctx: TicketServiceContext, before: Date): Promise<SweepResult> {
   let flushed = 0;
   for (const id of await ticketsWithPendingOutbox(ctx, before)) {
     if ((await flushOutbox(ctx, id)) > 0) flushed += 1;
@@ -40,8 +53,5 @@ export async function sweepUnqueuedTickets(ctx: TicketServiceContext): Promise<S
       requeued += 1;
     }
   }
-  // Officers' loads are counters moved by each change: recounted from the tickets now and then, so one
-  // lost between a write and its count (a crash) skews routing for minutes, not for ever.
-  if (await loadsOlderThan(ctx, LOAD_RECOUNT_MS)) await recountLoads(ctx);
   return { flushed, requeued };
 }

@@ -30,23 +30,16 @@ export async function ticketsWithoutDeadlineJobs(ctx: FaultContext): Promise<str
 /** What the sweeps that finished since `at` report they did. */
 export async function sweptSince(ctx: FaultContext, at: number): Promise<SweepResult & { runs: number; recovered: RecoverySummary }> {
   const sweeps = (await ctx.queues.maintenance.getJobs(['completed'], 0, -1)).filter((job) => (job.finishedOn ?? 0) >= at);
-  return sweeps.reduce(
-    (sum, job) => {
-      const result = job.returnvalue as (SweepResult & { recovered?: RecoverySummary }) | null;
-      const recovered = result?.recovered;
-      return {
-        runs: sum.runs + 1,
-        flushed: sum.flushed + (result?.flushed ?? 0),
-        requeued: sum.requeued + (result?.requeued ?? 0),
-        recovered: {
-          deadlineJobs: sum.recovered.deadlineJobs + (recovered?.deadlineJobs ?? 0),
-          notices: sum.recovered.notices + (recovered?.notices ?? 0),
-          heldChats: sum.recovered.heldChats + (recovered?.heldChats ?? 0),
-        },
-      };
-    },
-    { runs: 0, flushed: 0, requeued: 0, recovered: { deadlineJobs: 0, notices: 0, heldChats: 0 } },
-  );
+  const recovered: RecoverySummary = { assignJobs: 0, outboxes: 0, deadlineJobs: 0, notices: 0, heldChats: 0 };
+  let flushed = 0;
+  let requeued = 0;
+  for (const job of sweeps) {
+    const result = job.returnvalue as (SweepResult & { recovered?: RecoverySummary }) | null;
+    flushed += result?.flushed ?? 0;
+    requeued += result?.requeued ?? 0;
+    for (const key of Object.keys(recovered) as (keyof RecoverySummary)[]) recovered[key] += result?.recovered?.[key] ?? 0;
+  }
+  return { runs: sweeps.length, flushed, requeued, recovered };
 }
 
 /**

@@ -40,7 +40,7 @@ describe('after a Redis restart that lost jobs', () => {
     expect(planned.every((id) => id?.includes(t._id))).toBe(true);
     // The first look records this Redis's run id (nothing was lost: nothing is added).
     // Its notices were held (no channel runs here): their two chats are marked again, which is harmless.
-    expect(await recoverAfterRedisRestart(app)).toEqual({ deadlineJobs: 0, notices: 0, heldChats: 2 });
+    expect(await recoverAfterRedisRestart(app)).toEqual({ assignJobs: 0, outboxes: 0, deadlineJobs: 0, notices: 0, heldChats: 2 });
 
     await loseQueue('sla');
     expect(await slaJobIds()).toEqual([]);
@@ -76,5 +76,15 @@ describe('after a Redis restart that lost jobs', () => {
     // Sent notices are done: a later restart queues none of them again.
     await loseQueue('notify');
     expect((await recoverAfterRedisRestart(app))?.notices).toBe(0);
+  });
+
+  it('queues again the assign job of a ticket submitted just before the restart, without waiting for the sweep grace', async () => {
+    const t = await submit(app, ZHONGYUAN, zy.contactId, '920001');
+    await recoverAfterRedisRestart(app);
+    await app.queues.tickets.obliterate({ force: true });
+    await app.redisClient.set(runIdKey(), 'an-older-run');
+    expect((await recoverAfterRedisRestart(app))?.assignJobs).toBe(1);
+    await runJobs(app);
+    expect((await app.db.models.Ticket.findById(t._id).lean())?.status).toBe('assigned');
   });
 });
