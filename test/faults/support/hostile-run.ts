@@ -76,7 +76,13 @@ export class HostileRun {
   /** Names and stored texts the bot may show anyone, as shown; refreshed from a snapshot. */
   async learn(state: Snapshot, texts: readonly string[] = []): Promise<void> {
     const names = ['enterprises', 'contacts', 'officials'].flatMap((c) => [...(state.get(c)?.values() ?? [])].map((d) => String(d.doc.name ?? '')));
-    const forms = [...names, ...texts.flatMap(quotedForms), ...this.quotable];
+    // What officials store on a ticket and the bot shows the enterprise (a result, an extension's reason), and
+    // the enterprise's rating comments shown to officials: whoever wrote them, in whatever script.
+    const shown = [...(state.get('tickets')?.values() ?? [])].flatMap(({ doc }) => {
+      const ticket = doc as { result?: unknown; extension?: { reason?: unknown }; ratings?: { comment?: unknown }[] };
+      return [ticket.result, ticket.extension?.reason, ...(ticket.ratings ?? []).map((r) => r.comment)].filter((t): t is string => typeof t === 'string' && t !== '');
+    });
+    const forms = [...names, ...[...texts, ...shown].flatMap(quotedForms), ...this.quotable];
     this.quotable = [...new Set(forms)].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
     for (const d of state.get('officials')?.values() ?? []) {
       const o = d.doc as { code: string; unit: string; roles: string[] };
