@@ -11,15 +11,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killRedis, restartRedis } from '../../scripts/local-servers.ts';
-import { startFakeTelegramApi, type FakeTelegramApi } from '../support/fake-telegram-api.ts';
+import type { FakeTelegramApi } from '../support/fake-telegram-api.ts';
 import { createChatLoad, openLoop, type ChatLoadOptions, type Exchange } from './support/chat-load.ts';
 import { seconds, tallyNotices } from './support/deliveries.ts';
-import { openFaultContext, startFaultServers, type FaultContext, type FaultServers } from './support/fault-servers.ts';
-import { importOfficers, registerPeople, type Person } from './support/population.ts';
-import { FAULT_BOT_TOKEN, killAll, sleep, startQinqing, waitUntil, type QinqingProcess } from './support/processes.ts';
+import type { FaultContext, FaultServers } from './support/fault-servers.ts';
+import { startFaultWorld, stopFaultWorld } from './support/fault-world.ts';
+import type { Person } from './support/population.ts';
+import { sleep, waitUntil, type QinqingProcess } from './support/processes.ts';
 import { readProgress, ticketIds, traceProgress, watchDone } from './support/progress.ts';
 import { setSweepPeriod, sweptSince, ticketsWithoutDeadlineJobs, unqueuedTickets } from './support/queue-checks.ts';
-import { waitForBot, waitForWorker } from './support/readiness.ts';
 import { markdownTable } from './support/record.ts';
 import { reportSection } from './support/report.ts';
 
@@ -56,24 +56,12 @@ describe('fault: Redis crashes mid-load and returns from its last snapshot', () 
   let worker: QinqingProcess;
 
   beforeAll(async () => {
-    servers = await startFaultServers('redis');
-    ctx = await openFaultContext(servers);
-    await importOfficers(ctx, OFFICERS);
-    people = await registerPeople(ctx, N);
-    fake = await startFakeTelegramApi({ token: FAULT_BOT_TOKEN });
-    bot = startQinqing('bot', servers.processEnv({ token: fake.token, apiRoot: fake.apiRoot }));
-    worker = startQinqing('worker', servers.processEnv());
-    await Promise.all([waitForBot(ctx, fake, bot), waitForWorker(ctx, worker)]);
+    ({ servers, ctx, fake, people, bot, worker } = await startFaultWorld('redis', { officers: OFFICERS, people: N }));
     await waitUntil('the worker to schedule the sweep', async () => (await ctx.queues.maintenance.getJobScheduler('sweep')) !== undefined, { timeoutMs: 20_000, watch: [worker] });
     if (SWEEP_EVERY_MS !== 60_000) await setSweepPeriod(ctx, SWEEP_EVERY_MS);
   });
 
-  afterAll(async () => {
-    await killAll();
-    await fake?.close();
-    await ctx?.close();
-    await servers?.stop();
-  });
+  afterAll(() => stopFaultWorld({ servers, ctx, fake }));
 
   it(`${N} submissions; Redis is SIGKILLed ${SNAPSHOT_TO_CRASH_MS / 1000} s after a snapshot and back ${DOWN_MS / 1000} s later: nothing acknowledged is lost`, async () => {
     const options: ChatLoadOptions = { stepTimeoutMs: 15_000, retryPauseMs: 2_000 };

@@ -9,14 +9,15 @@
  * lasted and how long until every notice was delivered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeTelegramApi, type FakeTelegramApi, type RecordedCall } from '../support/fake-telegram-api.ts';
+import type { FakeTelegramApi, RecordedCall } from '../support/fake-telegram-api.ts';
 import { closedLoop, createChatLoad } from './support/chat-load.ts';
 import { seconds, tallyNotices } from './support/deliveries.ts';
-import { openFaultContext, startFaultServers, type FaultContext, type FaultServers } from './support/fault-servers.ts';
-import { importOfficers, registerPeople, type Person } from './support/population.ts';
-import { FAULT_BOT_TOKEN, killAll, sleep, startQinqing, type QinqingProcess } from './support/processes.ts';
+import type { FaultContext, FaultServers } from './support/fault-servers.ts';
+import { startFaultWorld, stopFaultWorld } from './support/fault-world.ts';
+import type { Person } from './support/population.ts';
+import { sleep, startQinqing, type QinqingProcess } from './support/processes.ts';
 import { ticketIds, traceProgress, watchDone } from './support/progress.ts';
-import { waitForBot, waitForWorker } from './support/readiness.ts';
+import { waitForWorker } from './support/readiness.ts';
 import { markdownTable } from './support/record.ts';
 import { reportSection } from './support/report.ts';
 
@@ -48,21 +49,10 @@ describe('fault: Telegram answers 429, then drops connections, while notices go 
   let worker: QinqingProcess | undefined;
 
   beforeAll(async () => {
-    servers = await startFaultServers('tg429');
-    ctx = await openFaultContext(servers);
-    await importOfficers(ctx, OFFICERS);
-    people = await registerPeople(ctx, N);
-    fake = await startFakeTelegramApi({ token: FAULT_BOT_TOKEN });
-    bot = startQinqing('bot', servers.processEnv({ token: fake.token, apiRoot: fake.apiRoot }));
-    await waitForBot(ctx, fake, bot);
+    ({ servers, ctx, fake, people, bot, worker } = await startFaultWorld('tg429', { officers: OFFICERS, people: N, worker: false }));
   });
 
-  afterAll(async () => {
-    await killAll();
-    await fake?.close();
-    await ctx?.close();
-    await servers?.stop();
-  });
+  afterAll(() => stopFaultWorld({ servers, ctx, fake }));
 
   it(`${N} tickets' notices through a ${STORM_MS / 1000} s 429 storm and a ${RESET_MS / 1000} s run of connection resets: none lost, none doubled`, async () => {
     // The backlog: submissions through Telegram while no worker runs, so every notice comes after.
