@@ -3,6 +3,7 @@
  * anyone joining an enterprise that already has an active contact waits until one of them approves, so no
  * one can speak for a company by merely knowing its (public) credit code.
  */
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 import mongoose from 'mongoose';
 import { chatAccountKey, type ChatAccountDoc, type ContactDoc, type EnterpriseDoc } from '../db/models/index.ts';
 import { checkCreditCode } from '../domain/credit-code.ts';
@@ -44,12 +45,6 @@ export type JoinDecision =
     };
 
 type ContactRecord = ContactDoc & { _id: mongoose.Types.ObjectId };
-
-const DUPLICATE_KEY = 11000;
-
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === DUPLICATE_KEY;
-}
 
 /** The stored enterprise with this credit code (any accepted spelling), for the flow to skip what is known. */
 export async function lookupEnterprise(app: Pick<RegistrationContext, 'db'>, creditCode: string): Promise<RegisteredEnterprise | undefined> {

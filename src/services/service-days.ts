@@ -5,6 +5,7 @@
  *
  * Notices go through the notify queue, whose worker paces sends per chat and overall.
  */
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 import type mongoose from 'mongoose';
 import { z } from 'zod';
 import type { ContactDoc, EnterpriseDoc } from '../db/models/index.ts';
@@ -64,7 +65,6 @@ export interface ServiceDayAnswer {
 
 type ServiceDayRecord = ServiceDayDoc & { _id: mongoose.Types.ObjectId };
 
-const DUPLICATE_KEY = 11000;
 function viewOf(event: ServiceDayRecord): ServiceDayView {
   return {
     id: String(event._id),
@@ -148,7 +148,7 @@ export async function respondServiceDay(app: ServiceDayContext, who: Identity, e
   try {
     await app.db.models.ServiceDaySignup.updateOne(filter, update, { upsert: true });
   } catch (error) {
-    if ((error as { code?: unknown } | null)?.code !== DUPLICATE_KEY) throw error;
+    if (!isDuplicateKey(error)) throw error;
     // A concurrent tap inserted it first: this one now updates it.
     await app.db.models.ServiceDaySignup.updateOne(filter, update);
   }

@@ -1,4 +1,5 @@
 /** The notify job: deliver a notice once, through the recipient's channel, and record what happened. */
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 import type { NoticeJob } from '../queue/notice.ts';
 import type { NoticeDoc } from '../db/models/index.ts';
 import type { OutboundMessage, PlatformName, SendResult } from '../platforms/types.ts';
@@ -75,7 +76,7 @@ export async function processNotice(
         await Notice.collection.insertOne({ _id: job.dedupeKey, ...fields, createdAt: now, attempts: 1 } as never);
         return;
       } catch (error) {
-        if ((error as { code?: number }).code !== 11000) throw error;
+        if (!isDuplicateKey(error)) throw error;
       }
     }
     await Notice.updateOne({ _id: job.dedupeKey }, { $set: fields, $inc: { attempts: 1 }, ...(unset ? { $unset: { detail: '' } } : {}) });

@@ -1,4 +1,5 @@
 /** Enterprises (list, create, update) and liaison links (联系企业制度: list, create, delete). */
+import { isDuplicateKey } from '../../db/duplicate-key.ts';
 import { z } from 'zod';
 import type { EnterpriseDoc, LinkDoc } from '../../db/models/index.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -146,7 +147,7 @@ export function registerEnterpriseRoutes(r: Registrar, deps: AdminDeps): void {
         await Link.create({ official: body.official, enterprise: body.enterprise });
       } catch (error) {
         // The unique index decides between two identical requests racing.
-        if ((error as { code?: number }).code === 11000) throw new DomainError('link.exists', 'link exists');
+        if (isDuplicateKey(error)) throw new DomainError('link.exists', 'link exists');
         throw error;
       }
       return { official: body.official, enterprise: body.enterprise };

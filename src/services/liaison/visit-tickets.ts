@@ -4,6 +4,7 @@
  * official writes it, not a contact, so `createTicket`'s contact check does not apply; the enterprise is
  * still told, through its active contact when it has one.
  */
+import { isDuplicateKey } from '../../db/duplicate-key.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { routeCategory } from '../../domain/routing.ts';
 import type { ContactDoc, EnterpriseDoc } from '../../db/models/index.ts';
@@ -71,7 +72,7 @@ export async function createTicketFromVisit(ctx: TicketServiceContext, input: Vi
     return await insertTicket(ctx, ticket, event, jobs);
   } catch (error) {
     // Two writers of the same visit raced: the other one's ticket stands (this number stays unused).
-    if ((error as { code?: number }).code !== 11000) throw error;
+    if (!isDuplicateKey(error)) throw error;
     const winner = await loadTicket(ctx, input.ticketId);
     if (!winner) throw error;
     return winner;

@@ -4,6 +4,7 @@
  * the rules name: the meal (R(8)) and gifts or hospitality (R(17)). A declaration goes to discipline
  * inspection. Visits are append-only.
  */
+import { isDuplicateKey } from '../../db/duplicate-key.ts';
 import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 import { z } from 'zod';
@@ -149,7 +150,7 @@ export async function logVisit(ctx: TicketServiceContext, official: { code: stri
     await ctx.db.models.Visit.create(visit);
   } catch (error) {
     // The same draft confirmed twice at once: the first record stands, and both callers see it.
-    const winner = (error as { code?: number }).code === 11000 ? await recordedBefore(ctx, visit._id, person) : undefined;
+    const winner = isDuplicateKey(error) ? await recordedBefore(ctx, visit._id, person) : undefined;
     if (!winner) throw error;
     return winner;
   }

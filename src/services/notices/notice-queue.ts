@@ -9,6 +9,7 @@ import type { AppContext } from '../../runtime/app.ts';
 import type { NoticeDoc } from '../../db/models/index.ts';
 import { JOB_ATTEMPTS } from '../../queue/queues.ts';
 import { noticeJobId, type NoticeJob, type NoticeQueueJob } from '../../queue/notice.ts';
+import { onlyDuplicates } from '../../db/duplicate-key.ts';
 import { markHeldChat } from './held-notices.ts';
 import { noticeFromRecord, recordFields } from './notice-record.ts';
 
@@ -42,12 +43,14 @@ export async function queueNotices(ctx: NoticeContext, jobs: readonly NoticeQueu
 /** Job states in which a notice is still on its way. */
 const LIVE_STATES = new Set(['active', 'waiting', 'waiting-children', 'delayed', 'prioritized']);
 
-async function hasLiveJob(queue: Queue<NoticeJob>, ids: readonly string[]): Promise<boolean> {
-  for (const id of ids) {
-    const job = await queue.getJob(id);
-    if (job && LIVE_STATES.has(await job.getState())) return true;
-  }
-  return false;
+/** The notice's jobs under each id: undefined where there is none, else whether it is still on its way. */
+async function jobStates(queue: Queue<NoticeJob>, ids: readonly string[]): Promise<(boolean | undefined)[]> {
+  return Promise.all(
+    ids.map(async (id) => {
+      const job = await queue.getJob(id);
+      return job ? LIVE_STATES.has(await job.getState()) : undefined;
+    }),
+  );
 }
 
 export interface RequeueSummary {
@@ -71,10 +74,10 @@ export async function requeueLostNotices(ctx: Pick<AppContext, 'db' | 'queues' |
     const id = noticeJobId(record.dedupeKey);
     // A held notice sent again went under a `.retry` id; either one still on its way will deliver it.
     const retryId = `${record.dedupeKey}.retry${record.attempts}`;
-    if (await hasLiveJob(ctx.queues.notify, [id, retryId])) continue;
+    const [main, retry] = await jobStates(ctx.queues.notify, [id, retryId]);
+    if (main === true || retry === true) continue;
     // A finished job keeps its id for a day: a notice whose job finished without a final record gets a new id.
-    const free = (await ctx.queues.notify.getJob(id)) === undefined;
-    await ctx.queues.notify.add(record.message.key, noticeFromRecord(record), { jobId: free ? id : `${id}.requeued${record.attempts}` });
+    await ctx.queues.notify.add(record.message.key, noticeFromRecord(record), { jobId: main === undefined ? id : `${id}.requeued${record.attempts}` });
     requeued += 1;
   }
   const held = await Notice.find({ status: 'held' }, { platform: 1, chatId: 1 }).lean<Pick<NoticeDoc, 'platform' | 'chatId'>[]>();
@@ -84,12 +87,4 @@ export async function requeueLostNotices(ctx: Pick<AppContext, 'db' | 'queues' |
     await markHeldChat(ctx, platform, chatId);
   }
   return { requeued, heldChats: chats.size };
-}
-
-/** Whether a bulk insert failed only because some documents were there already. */
-export function onlyDuplicates(error: unknown): boolean {
-  const { code, writeErrors } = error as { code?: number; writeErrors?: { code?: number }[] | { code?: number } };
-  if (writeErrors === undefined) return code === 11000;
-  const list = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
-  return list.length > 0 && list.every((e) => e.code === 11000);
 }

@@ -1,4 +1,5 @@
 /** 受理: an enterprise's submission becomes a ticket with a number, deadlines, a first event and an assign job. */
+import { isDuplicateKey } from '../../db/duplicate-key.ts';
 import mongoose from 'mongoose';
 import { DomainError } from '../../domain/errors.ts';
 import { routeCategory, type Route } from '../../domain/routing.ts';
@@ -111,7 +112,7 @@ export async function createTicket(
   } catch (error) {
     // The same idempotency key raced in from two messages: the first insert stands (its number is used,
     // this one's stays unused).
-    const winner = options.id && (error as { code?: number }).code === 11000 ? await loadTicket(ctx, options.id) : undefined;
+    const winner = options.id && isDuplicateKey(error) ? await loadTicket(ctx, options.id) : undefined;
     if (winner) return winner;
     throw error;
   }

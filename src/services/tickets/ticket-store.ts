@@ -14,7 +14,8 @@ import { hashEvent } from '../../domain/history-chain.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { withLock } from '../locks.ts';
 import { countChange } from './officer-load.ts';
-import { onlyDuplicates, recordQueuedNotices } from '../notices/notice-queue.ts';
+import { recordQueuedNotices } from '../notices/notice-queue.ts';
+import { onlyDuplicates } from '../../db/duplicate-key.ts';
 import type { JobPayloads } from '../../queue/queues.ts';
 
 export type TicketRecord = TicketDoc & { _id: string };
